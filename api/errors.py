@@ -1,0 +1,62 @@
+"""The API's error format: `{"detail", "code", "errors": {field: [messages]}}` with the right status."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.exceptions import InvalidTransition, NotVisible
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+
+
+def _field_errors(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        errors = {}
+        for field, messages in detail.items():
+            if isinstance(messages, dict):
+                for sub, sub_messages in _field_errors(messages).items():
+                    errors[f"{field}.{sub}"] = sub_messages
+            elif isinstance(messages, list) and messages and isinstance(messages[0], dict):
+                for index, item in enumerate(messages):
+                    for sub, sub_messages in _field_errors(item).items():
+                        errors[f"{field}.{index}.{sub}"] = sub_messages
+            else:
+                errors[field] = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+        return errors
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {}
+
+
+def _django_validation_to_drf(error: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError({field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()})
+    return exceptions.ValidationError({"non_field_errors": list(error.messages)})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = _django_validation_to_drf(exc)
+    elif isinstance(exc, (NotVisible, Http404)):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, InvalidTransition):
+        exc = Conflict(detail=str(exc.message))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {"detail": _("Invalid input."), "code": "invalid", "errors": _field_errors(exc.detail)}
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = {"detail": str(detail), "code": code, "errors": {}}
+    return Response(body, status=response.status_code, headers=dict(response.headers.items()))

@@ -1,0 +1,544 @@
+"""The portal's Wagtail page tree.
+
+HomePage
+├── OrganisationIndexPage ── OrganisationPage (company | school | hub) ── OfferPage (companies only)
+├── OfferIndexPage           (the public list of live offers)
+└── GuideIndexPage ───────── GuidePage
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from cms_pages.blocks import GuideBodyBlock
+from portal.reference.choices import Audience, InternshipType, OfferStatus, OrganisationKind, StudyLevel
+
+PAGE_SIZE = 20
+
+
+class HomePage(Page):
+    """The portal's landing page: public counters and a way in for each audience."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms_pages.OrganisationIndexPage", "cms_pages.OfferIndexPage", "cms_pages.GuideIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.accounts.stats import public_counters
+
+        context = super().get_context(request, *args, **kwargs)
+        context["counters"] = public_counters()
+        context["guides"] = GuidePage.objects.live().public().order_by("audience", "title")[:6]
+        return context
+
+
+class OrganisationIndexPage(Page):
+    """The directory of organisations: companies, training organisations and hubs."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = ["cms_pages.OrganisationPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("organisation index")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        organisations = OrganisationPage.objects.live().public().for_listing().order_by("title")
+        kind = request.GET.get("kind")
+        if kind in OrganisationKind.values:
+            organisations = organisations.filter(kind=kind)
+        context["kind"] = kind
+        context["kinds"] = OrganisationKind.choices
+        context["organisations"] = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+        return context
+
+
+class OrganisationKeyword(TaggedItemBase):
+    content_object = ParentalKey("cms_pages.OrganisationPage", related_name="tagged_keywords", on_delete=models.CASCADE)
+
+
+class OrganisationQuerySet(PageQuerySet):
+    def companies(self):
+        return self.filter(kind=OrganisationKind.COMPANY)
+
+    def schools(self):
+        return self.filter(kind=OrganisationKind.SCHOOL)
+
+    def hubs(self):
+        return self.filter(kind=OrganisationKind.HUB)
+
+    def for_listing(self):
+        """The joins every list of organisations needs, with the keywords prefetched."""
+        return self.select_related("country", "sector", "logo", "reference_hub").prefetch_related("keywords")
+
+
+class OrganisationPage(Page):
+    """A company, a training organisation (school) or a reference hub, with its public presentation."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices, db_index=True)
+    registration_number = models.CharField(
+        _("company registration number"),
+        max_length=40,
+        blank=True,
+        help_text=_("Official number of the organisation (e.g. BCE/KBO, SIREN, RNE)."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = RichTextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.ForeignKey(
+        "reference.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        "reference.Sector", verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    keywords = ClusterTaggableManager(verbose_name=_("expertise keywords"), through=OrganisationKeyword, blank=True)
+    reference_hub = models.ForeignKey(
+        "self",
+        verbose_name=_("reference hub"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attached_companies",
+        limit_choices_to={"kind": OrganisationKind.HUB},
+        help_text=_("The hub that validates this company's offers before publication."),
+    )
+
+    objects = PageManager.from_queryset(OrganisationQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("registration_number")]),
+        FieldPanel("logo"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldPanel("country"),
+            ],
+            heading=_("Contact details"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("sector"), FieldPanel("keywords"), FieldPanel("reference_hub")], heading=_("Activity")
+        ),
+        InlinePanel("programmes", heading=_("Programmes"), label=_("programme")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("city"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+        index.FilterField("country"),
+        index.FilterField("sector"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("kind"),
+        APIField("logo"),
+        APIField("description"),
+        APIField("website"),
+        APIField("address"),
+        APIField("postcode"),
+        APIField("city"),
+        APIField("country_code"),
+        APIField("sector_code"),
+        APIField("keyword_list"),
+        APIField("reference_hub"),
+        APIField("programmes"),
+    ]
+
+    parent_page_types = ["cms_pages.OrganisationIndexPage"]
+    subpage_types = ["cms_pages.OfferPage"]
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        permissions = [
+            ("manage_company", _("Manage the company record")),
+            ("manage_contacts", _("Manage the company's secondary contacts")),
+            ("approve_offers", _("Validate the offers of secondary contacts")),
+            ("create_offers", _("Create offers for the company")),
+            ("view_company_offers", _("See every offer of the company")),
+            ("receive_spontaneous_applications", _("Receive spontaneous applications")),
+            ("moderate_offers", _("Moderate the offers of the hub's companies")),
+            ("follow_students", _("Follow the organisation's students")),
+            ("read_confidential_evaluations", _("Read the students' confidential evaluations")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def country_code(self) -> str | None:
+        return self.country_id
+
+    @property
+    def sector_code(self) -> str | None:
+        return self.sector_id
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return sorted(tag.name for tag in self.keywords.all())
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == OrganisationKind.COMPANY
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.reference_hub_id and self.kind != OrganisationKind.COMPANY:
+            errors["reference_hub"] = _("Only a company has a reference hub.")
+        if self.reference_hub and self.reference_hub.kind != OrganisationKind.HUB:
+            errors["reference_hub"] = _("The reference hub must be a hub.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.is_company:
+            context["offers"] = OfferPage.objects.live().public().filter(company=self).for_listing()[:PAGE_SIZE]
+        return context
+
+
+class Programme(Orderable):
+    """A programme ("filière") of a training organisation, at a study level and a year of study."""
+
+    organisation = ParentalKey(OrganisationPage, related_name="programmes", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("study level"), max_length=20, choices=StudyLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year of study"), default=1, help_text=_("1 for the first year."))
+
+    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("level"), FieldPanel("year")])]
+    api_fields = [APIField("id"), APIField("name"), APIField("level"), APIField("year")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        permissions = [
+            ("follow_students", _("Follow the programme's students")),
+            ("read_confidential_evaluations", _("Read the programme's confidential evaluations")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_level_display()}, {self.year})"
+
+    def clean(self):
+        super().clean()
+        if self.organisation_id and self.organisation.kind != OrganisationKind.SCHOOL:
+            raise ValidationError(_("Only a training organisation has programmes."))
+
+
+class OfferIndexPage(Page):
+    """The public list of live offers (the search comes on top of it)."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("offer index")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        offers = OfferPage.objects.live().public().untargeted().for_listing().order_by("-first_published_at")
+        context["offers"] = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+        return context
+
+
+class OfferKeyword(TaggedItemBase):
+    content_object = ParentalKey("cms_pages.OfferPage", related_name="tagged_keywords", on_delete=models.CASCADE)
+
+
+class OfferQuerySet(PageQuerySet):
+    def untargeted(self):
+        """Offers open to everybody: no target country, organisation or programme."""
+        return self.filter(
+            target_countries__isnull=True, target_organisations__isnull=True, target_programmes__isnull=True
+        )
+
+    def for_listing(self):
+        """The columns and joins every list of offers needs, without N+1."""
+        return self.select_related("company", "country", "sector").prefetch_related("keywords")
+
+
+class OfferPage(Page):
+    """An internship offer, written by a company and published after moderation."""
+
+    company = models.ForeignKey(
+        OrganisationPage,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+        editable=False,
+        limit_choices_to={"kind": OrganisationKind.COMPANY},
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_offers",
+    )
+    internship_type = models.CharField(_("internship type"), max_length=20, choices=InternshipType.choices)
+    mission = models.TextField(_("mission"))
+    profile_sought = models.TextField(
+        _("profile sought"),
+        blank=True,
+        help_text=_("Used to match the offer with students' profiles: be complete."),
+    )
+    study_level = models.CharField(_("study level"), max_length=20, choices=StudyLevel.choices)
+    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.ForeignKey(
+        "reference.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    sector = models.ForeignKey("reference.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=OfferKeyword, blank=True)
+    remuneration = models.DecimalField(
+        _("monthly remuneration (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    places = models.PositiveSmallIntegerField(_("number of places"), default=1)
+    target_countries = ParentalManyToManyField(
+        "reference.Country", verbose_name=_("target countries"), blank=True, related_name="+"
+    )
+    target_organisations = ParentalManyToManyField(
+        OrganisationPage,
+        verbose_name=_("target training organisations"),
+        blank=True,
+        related_name="targeted_by_offers",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+    )
+    target_programmes = ParentalManyToManyField(
+        Programme, verbose_name=_("target programmes"), blank=True, related_name="targeted_by_offers"
+    )
+    visits = models.PositiveIntegerField(_("visits"), default=0, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=OfferStatus.choices,
+        default=OfferStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+
+    objects = PageManager.from_queryset(OfferQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("internship_type"),
+        FieldPanel("mission"),
+        FieldPanel("profile_sought"),
+        FieldRowPanel([FieldPanel("study_level"), FieldPanel("duration_weeks"), FieldPanel("places")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+        FieldPanel("sector"),
+        FieldPanel("keywords"),
+        FieldPanel("remuneration"),
+        MultiFieldPanel(
+            [FieldPanel("target_countries"), FieldPanel("target_organisations"), FieldPanel("target_programmes")],
+            heading=_("Targeting (empty: public)"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("mission"),
+        index.SearchField("profile_sought"),
+        index.SearchField("city"),
+        index.AutocompleteField("title"),
+        index.FilterField("status"),
+        index.FilterField("internship_type"),
+        index.FilterField("study_level"),
+        index.FilterField("country"),
+        index.FilterField("sector"),
+        index.FilterField("start_date"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+        index.RelatedFields("company", [index.SearchField("title")]),
+    ]
+    api_fields = [
+        APIField("company"),
+        APIField("internship_type"),
+        APIField("mission"),
+        APIField("profile_sought"),
+        APIField("study_level"),
+        APIField("duration_weeks"),
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("city"),
+        APIField("country_code"),
+        APIField("sector_code"),
+        APIField("keyword_list"),
+        APIField("remuneration"),
+        APIField("places"),
+        APIField("status"),
+        APIField("number"),
+    ]
+
+    parent_page_types = ["cms_pages.OrganisationPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("internship offer")
+        verbose_name_plural = _("internship offers")
+        permissions = [
+            ("manage_offer", _("Manage the offer")),
+            ("view_offer_applications", _("See the applications to the offer")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="offer_end_after_start",
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="offer_has_places"),
+        ]
+
+    @property
+    def number(self) -> str:
+        """The offer number shown in the workspace (N° 00381)."""
+        return f"{self.pk:05d}" if self.pk else ""
+
+    @property
+    def country_code(self) -> str:
+        return self.country_id
+
+    @property
+    def sector_code(self) -> str:
+        return self.sector_id
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return sorted(tag.name for tag in self.keywords.all())
+
+    @property
+    def is_targeted(self) -> bool:
+        return bool(self.target_countries.all() or self.target_organisations.all() or self.target_programmes.all())
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        """Offers live under a company, never under a school or a hub."""
+        if not super().can_create_at(parent):
+            return False
+        specific = parent.specific if type(parent) is Page else parent
+        return getattr(specific, "kind", None) == OrganisationKind.COMPANY
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+
+    def save(self, *args, **kwargs):
+        if not self.company_id:
+            parent = self.get_parent()
+            if parent is not None:
+                self.company_id = parent.pk
+        return super().save(*args, **kwargs)
+
+
+class GuideIndexPage(Page):
+    """The guides of the portal, grouped by audience."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = ["cms_pages.GuidePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("guide index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        guides = GuidePage.objects.child_of(self).live().public().order_by("audience", "title")
+        context["guides_by_audience"] = [
+            (label, [guide for guide in guides if guide.audience == code]) for code, label in Audience.choices
+        ]
+        return context
+
+
+class GuidePage(Page):
+    """A user guide for one audience, written by the editors."""
+
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, db_index=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(GuideBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("audience"), FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("audience"),
+    ]
+    api_fields = [APIField("audience"), APIField("intro"), APIField("body")]
+
+    parent_page_types = ["cms_pages.GuideIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")

@@ -1,0 +1,153 @@
+"""Who may do what to which object: the one place the portal decides access.
+
+Every object permission of the portal is named here. Views, API permission classes and services
+ask `can`, `require` or `visible`; nothing else calls guardian. The services that create, change
+or remove a role call the `grant_*` / `revoke_*` functions below so that the stored object
+permissions always follow the roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from portal.exceptions import NotVisible
+
+# On a company (OrganisationPage of kind "company")
+MANAGE_COMPANY = "cms_pages.manage_company"
+MANAGE_CONTACTS = "cms_pages.manage_contacts"
+APPROVE_OFFERS = "cms_pages.approve_offers"
+CREATE_OFFERS = "cms_pages.create_offers"
+VIEW_COMPANY_OFFERS = "cms_pages.view_company_offers"
+RECEIVE_SPONTANEOUS_APPLICATIONS = "cms_pages.receive_spontaneous_applications"
+# On an offer
+MANAGE_OFFER = "cms_pages.manage_offer"
+VIEW_OFFER_APPLICATIONS = "cms_pages.view_offer_applications"
+# On a hub
+MODERATE_OFFERS = "cms_pages.moderate_offers"
+# On a training organisation or one of its programmes
+FOLLOW_STUDENTS = "cms_pages.follow_students"
+READ_CONFIDENTIAL_EVALUATIONS = "cms_pages.read_confidential_evaluations"
+
+COMPANY_ADMIN_PERMISSIONS = (
+    MANAGE_COMPANY,
+    MANAGE_CONTACTS,
+    APPROVE_OFFERS,
+    CREATE_OFFERS,
+    VIEW_COMPANY_OFFERS,
+    RECEIVE_SPONTANEOUS_APPLICATIONS,
+)
+COMPANY_PERMISSIONS = COMPANY_ADMIN_PERMISSIONS
+OFFER_AUTHOR_PERMISSIONS = (MANAGE_OFFER, VIEW_OFFER_APPLICATIONS)
+SCHOOL_PERMISSIONS = (FOLLOW_STUDENTS, READ_CONFIDENTIAL_EVALUATIONS)
+
+
+def _codename(perm: str) -> str:
+    return perm.split(".", 1)[1]
+
+
+def can(user, perm: str, obj: Model) -> bool:
+    """May `user` use `perm` on `obj`? Inactive and anonymous users may not; superusers may."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(perm, obj)
+
+
+def require(user, perm: str, obj: Model, *, visible_to_user: bool = True) -> None:
+    """Raise unless `user` may use `perm` on `obj`.
+
+    `visible_to_user` says whether the caller may know that `obj` exists: if not, the refusal is
+    `NotVisible` (answered 404), so a private object's existence is never revealed.
+    """
+    if can(user, perm, obj):
+        return
+    if not visible_to_user:
+        raise NotVisible
+    raise PermissionDenied
+
+
+def visible(user, perm: str, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` on which `user` holds `perm`, filtered in the database."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return get_objects_for_user(user, perm, queryset, accept_global_perms=False, with_superuser=True)
+
+
+def _assign(user, perms: Iterable[str], obj: Model) -> None:
+    for perm in perms:
+        assign_perm(_codename(perm), user, obj)
+
+
+def _remove(user, perms: Iterable[str], obj: Model) -> None:
+    for perm in perms:
+        remove_perm(_codename(perm), user, obj)
+
+
+def membership_permissions(membership) -> tuple[str, ...]:
+    """The company permissions a membership carries."""
+    if membership.role == membership.Role.ADMIN:
+        return COMPANY_ADMIN_PERMISSIONS
+    return (CREATE_OFFERS,) if membership.can_create_offers else ()
+
+
+def sync_membership(membership) -> None:
+    """Make the stored company permissions of the member exactly those of the membership."""
+    wanted = set(membership_permissions(membership))
+    _remove(membership.user, set(COMPANY_PERMISSIONS) - wanted, membership.organisation)
+    _assign(membership.user, wanted, membership.organisation)
+
+
+def revoke_membership(membership) -> None:
+    """Remove every permission the member held on the company and on its offers."""
+    from portal.accounts.models import OfferUserPermission
+
+    _remove(membership.user, COMPANY_PERMISSIONS, membership.organisation)
+    OfferUserPermission.objects.filter(user=membership.user, content_object__company=membership.organisation).delete()
+
+
+def grant_offer_author(user, offer) -> None:
+    """The author of an offer manages it and receives its applications."""
+    _assign(user, OFFER_AUTHOR_PERMISSIONS, offer)
+
+
+def grant_hub_moderation(moderator) -> None:
+    _assign(moderator.user, (MODERATE_OFFERS,), moderator.hub)
+
+
+def revoke_hub_moderation(moderator) -> None:
+    _remove(moderator.user, (MODERATE_OFFERS,), moderator.hub)
+
+
+def school_staff_permissions(staff) -> tuple[str, ...]:
+    """Every staff member follows the students in scope; only a programme head reads confidential evaluations."""
+    if staff.role == staff.Role.PROGRAMME_HEAD:
+        return SCHOOL_PERMISSIONS
+    return (FOLLOW_STUDENTS,)
+
+
+def grant_school_staff(staff) -> None:
+    _assign(staff.user, school_staff_permissions(staff), staff.programme or staff.school)
+
+
+def revoke_school_staff(staff) -> None:
+    _remove(staff.user, SCHOOL_PERMISSIONS, staff.programme or staff.school)
+
+
+def organisation_permissions(user) -> dict[int, list[str]]:
+    """{organisation id: [permission codenames]} for every organisation the user holds a permission on."""
+    from portal.accounts.models import OrganisationUserPermission
+
+    if not user.is_authenticated:
+        return {}
+    scopes: dict[int, list[str]] = {}
+    rows = (
+        OrganisationUserPermission.objects.filter(user=user)
+        .values_list("content_object_id", "permission__codename")
+        .order_by("content_object_id", "permission__codename")
+    )
+    for organisation_id, codename in rows:
+        scopes.setdefault(organisation_id, []).append(codename)
+    return scopes

@@ -1,0 +1,55 @@
+"""Rendering a notification as an e-mail in its recipient's language."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.notifications.models import Notification
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def set_password_link(user) -> str:
+    """A one-time link to choose a password (never a password in a mail)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def email_confirmation_link(user) -> str:
+    from portal.accounts.tokens import email_confirmation_token
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_token.make_token(user)
+    return absolute(reverse("accounts:confirm_email", kwargs={"uidb64": uid, "token": token}))
+
+
+# Context computed when the mail is sent, for the kinds whose links must not be stored in the database.
+LINK_BUILDERS = {
+    "account_access": lambda user: {"set_password_link": set_password_link(user)},
+    "password_reset": lambda user: {"set_password_link": set_password_link(user)},
+    "student_confirmation": lambda user: {"confirmation_link": email_confirmation_link(user)},
+}
+
+
+def build_email(notification: Notification) -> EmailMultiAlternatives:
+    recipient = notification.recipient
+    context = {"recipient": recipient, "site_url": settings.SITE_URL, **notification.payload}
+    builder = LINK_BUILDERS.get(notification.kind)
+    if builder:
+        context.update(builder(recipient))
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        base = f"notifications/email/{notification.kind}"
+        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    message.attach_alternative(html, "text/html")
+    return message
