@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.reference",
     "portal.notifications",
     "portal.cvbook",
+    "portal.demo",
     "cms_pages",
     "workflows",
     "api",
@@ -229,8 +230,9 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 # The HTTP API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated API call answers 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",

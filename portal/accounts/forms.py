@@ -1,0 +1,170 @@
+"""Web forms of the account pages. Domain rules live in services; these forms parse and show errors."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from cms_pages.models import OrganisationPage, Programme
+from portal.accounts import services
+from portal.accounts.models import User
+from portal.reference.choices import StudyLevel
+from portal.reference.models import Country, Sector
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+def _reference_choice(model, *, required=False, label=None):
+    return forms.ModelChoiceField(model.objects.all(), required=required, label=label)
+
+
+def _email_is_free(email: str) -> str:
+    email = services.normalise_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise forms.ValidationError(_("An account already exists with this e-mail address."))
+    return email
+
+
+class CompanyIdentityForm(forms.Form):
+    """Step 1: who the company is, and who its administrator is."""
+
+    name = forms.CharField(label=_("Company name"), max_length=255)
+    registration_number = forms.CharField(label=_("Company registration number"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=120)
+    country = _reference_choice(Country, required=True, label=_("Country"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    admin_civility = forms.ChoiceField(label=_("Civility"), choices=[("", "—"), *User.Civility.choices], required=False)
+    admin_first_name = forms.CharField(label=_("Administrator's first name"), max_length=150)
+    admin_last_name = forms.CharField(label=_("Administrator's last name"), max_length=150)
+    admin_email = forms.EmailField(label=_("Administrator's e-mail"))
+    admin_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="fr")
+
+    def clean_admin_email(self):
+        return _email_is_free(self.cleaned_data["admin_email"])
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        if data.get("name") and services.duplicate_company(
+            data["name"], data.get("registration_number", ""), country.code if country else ""
+        ):
+            self.add_error("name", _("This company is already registered. Ask its administrator for access."))
+        return data
+
+
+class ContactForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    can_create_offers = forms.BooleanField(label=_("Allow this contact to create internship offers"), required=False)
+
+    def clean_email(self):
+        return _email_is_free(self.cleaned_data["email"])
+
+
+class BaseContactFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            email = form.cleaned_data.get("email") if hasattr(form, "cleaned_data") else None
+            if not email:
+                continue
+            if email in seen:
+                form.add_error("email", _("This contact is listed twice."))
+            seen.add(email)
+
+
+ContactFormSet = forms.formset_factory(ContactForm, formset=BaseContactFormSet, extra=3, max_num=10)
+
+
+class CompanyActivityForm(forms.Form):
+    """Step 3: what the company does, as students will see it."""
+
+    sector = _reference_choice(Sector, required=True, label=_("Sector of activity"))
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        required=False,
+        help_text=_("Comma-separated: they guide students' searches."),
+    )
+    description = forms.CharField(label=_("Description of the company's activity"), widget=forms.Textarea)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    reference_hub = forms.ModelChoiceField(
+        OrganisationPage.objects.hubs().live().order_by("title"),
+        label=_("Reference hub"),
+        help_text=_("The hub that validates your offers before publication."),
+    )
+
+    def clean_keywords(self):
+        return [k.strip() for k in self.cleaned_data["keywords"].split(",") if k.strip()]
+
+
+class TermsForm(forms.Form):
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use of the portal"),
+        error_messages={"required": _("You must accept the terms of use.")},
+    )
+
+
+class CompanyEditForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=255)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    country = _reference_choice(Country, label=_("Country"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    sector = _reference_choice(Sector, label=_("Sector of activity"))
+    keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Comma-separated."))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["country"] = data["country"].code if data.get("country") else ""
+        data["sector"] = data["sector"].code if data.get("sector") else ""
+        data["keywords"] = [k.strip() for k in data.get("keywords", "").split(",") if k.strip()]
+        return data
+
+
+class StudentSignupForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    school = forms.ModelChoiceField(
+        OrganisationPage.objects.schools().live().order_by("title"), label=_("Training organisation")
+    )
+    programme = forms.ModelChoiceField(
+        Programme.objects.select_related("organisation").order_by("organisation__title", "name"),
+        label=_("Programme"),
+        required=False,
+    )
+    study_level = forms.ChoiceField(label=_("Study level"), choices=StudyLevel.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="fr")
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use of the portal"),
+        error_messages={"required": _("You must accept the terms of use.")},
+    )
+
+    def registration(self) -> services.StudentRegistration:
+        data = self.cleaned_data
+        return services.StudentRegistration(
+            email=data["email"],
+            password=data["password"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            school=data["school"].pk,
+            programme=data["programme"].pk if data.get("programme") else None,
+            study_level=data["study_level"],
+            accept_terms=data["accept_terms"],
+            language=data["language"],
+        )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))

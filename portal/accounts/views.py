@@ -1,0 +1,262 @@
+"""Account web pages: sign-in, the company registration wizard, company contacts, student sign-up."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from formtools.wizard.views import SessionWizardView
+
+from cms_pages.models import OrganisationPage
+from portal.accounts import forms, services
+from portal.accounts import permissions as perms
+from portal.accounts.models import Membership
+from portal.accounts.tokens import email_confirmation_token
+from portal.exceptions import NotVisible
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = forms.EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.FormView):
+    """Asks for an e-mail address; the link goes out through the task queue, whatever the address."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = forms.PasswordResetRequestForm
+
+    def form_valid(self, form):
+        services.request_password_reset(form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    memberships = user.memberships.select_related("organisation").order_by("organisation__title")
+    context = {
+        "memberships": memberships,
+        "school_roles": user.school_roles.select_related("school", "programme"),
+        "hub_roles": user.hub_roles.select_related("hub"),
+        "student": getattr(user, "student", None),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+WIZARD_STEPS = [
+    ("identity", forms.CompanyIdentityForm),
+    ("contacts", forms.ContactFormSet),
+    ("activity", forms.CompanyActivityForm),
+    ("terms", forms.TermsForm),
+]
+
+
+class CompanyRegistrationWizard(SessionWizardView):
+    """The four screens of the company registration: identity, secondary contacts, activity, terms."""
+
+    form_list = WIZARD_STEPS
+    template_name = "accounts/register_company.html"
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["step_titles"] = [
+            _("Identity"),
+            _("Secondary contacts"),
+            _("Activity"),
+            _("Terms of use"),
+        ]
+        context["terms_version"] = settings.TERMS_VERSION
+        return context
+
+    def done(self, form_list, **kwargs):
+        identity, contacts, activity, terms = (form.cleaned_data for form in form_list)
+        registration = services.CompanyRegistration(
+            name=identity["name"],
+            registration_number=identity.get("registration_number", ""),
+            address=identity.get("address", ""),
+            postcode=identity.get("postcode", ""),
+            city=identity["city"],
+            country=identity["country"].code,
+            phone=identity.get("phone", ""),
+            admin=services.ContactData(
+                email=identity["admin_email"],
+                first_name=identity["admin_first_name"],
+                last_name=identity["admin_last_name"],
+                civility=identity.get("admin_civility", ""),
+                language=identity["admin_language"],
+            ),
+            contacts=[
+                services.ContactData(
+                    email=row["email"],
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    can_create_offers=row.get("can_create_offers", False),
+                    language=identity["admin_language"],
+                )
+                for row in contacts
+                if row and row.get("email")
+            ],
+            sector=activity["sector"].code,
+            keywords=activity["keywords"],
+            description=activity["description"],
+            website=activity.get("website", ""),
+            reference_hub=activity["reference_hub"].pk,
+            accept_terms=terms["accept_terms"],
+        )
+        try:
+            company = services.register_company(registration)
+        except ValidationError as error:
+            # Someone registered the same company or e-mail between two steps: show why, write nothing.
+            form = self.get_form(step="terms", data=self.storage.get_step_data("terms"))
+            form.is_valid()
+            for messages_ in error.message_dict.values():
+                for message in messages_:
+                    form.add_error(None, message)
+            self.storage.current_step = "terms"
+            return self.render(form)
+        self.request.session["registered_company"] = company.title
+        return redirect("accounts:register_company_done")
+
+
+def registration_done(request):
+    return render(
+        request, "accounts/register_company_done.html", {"company": request.session.get("registered_company")}
+    )
+
+
+def company_lookup(request):
+    query = request.GET.get("q", "").strip()
+    results = services.find_companies(query)[:20] if query else []
+    return render(request, "accounts/company_lookup.html", {"query": query, "results": results})
+
+
+def _company_for(user, company_id: int, perm: str) -> OrganisationPage:
+    company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
+    try:
+        perms.require(user, perm, company, visible_to_user=False)
+    except NotVisible as error:
+        raise Http404 from error
+    return company
+
+
+@login_required
+def company_contacts(request, company_id: int):
+    company = _company_for(request.user, company_id, perms.MANAGE_CONTACTS)
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_contact(
+                company,
+                services.ContactData(
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    can_create_offers=data["can_create_offers"],
+                    language=request.user.language,
+                ),
+                by=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The contact was added and received an e-mail to choose a password."))
+            return redirect("accounts:company_contacts", company_id=company.pk)
+    memberships = company.memberships.select_related("user").order_by("role", "user__last_name")
+    return render(
+        request, "accounts/company_contacts.html", {"company": company, "memberships": memberships, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def company_contact_change(request, company_id: int, user_id: int):
+    company = _company_for(request.user, company_id, perms.MANAGE_CONTACTS)
+    membership = get_object_or_404(Membership, organisation=company, user_id=user_id)
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_contact(membership, by=request.user)
+            messages.success(request, _("The contact was removed."))
+        else:
+            allowed = request.POST.get("can_create_offers") == "on"
+            services.set_contact_rights(membership, can_create_offers=allowed, by=request.user)
+            messages.success(request, _("The contact's rights were saved."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("accounts:company_contacts", company_id=company.pk)
+
+
+@login_required
+def company_edit(request, company_id: int):
+    company = _company_for(request.user, company_id, perms.MANAGE_COMPANY)
+    initial = {
+        "name": company.title,
+        "address": company.address,
+        "postcode": company.postcode,
+        "city": company.city,
+        "country": company.country_id,
+        "phone": company.phone,
+        "email": company.email,
+        "sector": company.sector_id,
+        "keywords": ", ".join(company.keyword_list),
+        "description": company.description,
+        "website": company.website,
+    }
+    form = forms.CompanyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_company(company, form.changes(), by=request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The company's data were saved."))
+            return redirect("accounts:company_edit", company_id=company.pk)
+    return render(request, "accounts/company_edit.html", {"company": company, "form": form})
+
+
+def student_signup(request):
+    form = forms.StudentSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_student(form.registration())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("accounts:register_student_done")
+    return render(request, "accounts/register_student.html", {"form": form})
+
+
+def student_signup_done(request):
+    return render(request, "accounts/register_student_done.html")
+
+
+def confirm_email(request, uidb64: str, token: str):
+    user_model = get_user_model()
+    try:
+        user = user_model.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), student__isnull=False)
+    except (user_model.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "accounts/confirm_email.html", {"confirmed": False}, status=400)
+    services.confirm_student_email(user)
+    return render(request, "accounts/confirm_email.html", {"confirmed": True})
+
+
+def terms(request):
+    return render(request, "accounts/terms.html", {"terms_version": settings.TERMS_VERSION})

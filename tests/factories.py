@@ -1,0 +1,132 @@
+"""Test data builders (factory_boy + wagtail-factories)."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+
+from cms_pages.models import GuideIndexPage, GuidePage, OfferPage, OrganisationIndexPage, OrganisationPage, Programme
+from portal.accounts import permissions as perms
+from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, User
+from portal.reference.choices import InternshipType, OfferStatus, OrganisationKind, StudyLevel
+
+PASSWORD = "Correct-Horse-42"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    language = "fr"
+    password = factory.django.Password(PASSWORD)
+
+
+def organisation_index():
+    return OrganisationIndexPage.objects.get()
+
+
+class OrganisationFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = OrganisationPage
+
+    title = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.COMPANY
+    city = "Liège"
+    country_id = "BE"
+    sector_id = "62"
+    parent = factory.LazyFunction(organisation_index)
+
+
+class HubFactory(OrganisationFactory):
+    title = factory.Sequence(lambda n: f"Pôle {n}")
+    kind = OrganisationKind.HUB
+
+
+class SchoolFactory(OrganisationFactory):
+    title = factory.Sequence(lambda n: f"École {n}")
+    kind = OrganisationKind.SCHOOL
+
+
+class CompanyFactory(OrganisationFactory):
+    title = factory.Sequence(lambda n: f"Entreprise {n}")
+    kind = OrganisationKind.COMPANY
+    reference_hub = factory.SubFactory(HubFactory)
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    organisation = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Filière {n}")
+    level = StudyLevel.MASTER
+    year = 1
+
+
+class OfferFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = OfferPage
+
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    parent = factory.SubFactory(CompanyFactory)
+    internship_type = InternshipType.INSERTION
+    mission = "Développer une application web."
+    profile_sought = "Étudiant en informatique."
+    study_level = StudyLevel.MASTER
+    duration_weeks = 12
+    start_date = datetime.date(2027, 2, 1)
+    city = "Namur"
+    country_id = "BE"
+    sector_id = "62"
+    status = OfferStatus.DRAFT
+    live = False
+
+
+class GuideFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = GuidePage
+
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    audience = "student"
+    parent = factory.LazyFunction(lambda: GuideIndexPage.objects.get())
+
+
+def company_admin(company, **user_fields) -> User:
+    """A user who administers `company`, with the permissions the membership carries."""
+    user = UserFactory(**user_fields)
+    membership = Membership.objects.create(user=user, organisation=company, role=Membership.Role.ADMIN)
+    perms.sync_membership(membership)
+    return user
+
+
+def secondary_contact(company, *, can_create_offers=False, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    membership = Membership.objects.create(
+        user=user, organisation=company, role=Membership.Role.SECONDARY, can_create_offers=can_create_offers
+    )
+    perms.sync_membership(membership)
+    return user
+
+
+def hub_moderator(hub, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    perms.grant_hub_moderation(HubModerator.objects.create(user=user, hub=hub))
+    return user
+
+
+def school_staff(school, role=SchoolStaff.Role.PROGRAMME_HEAD, programme=None, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    perms.grant_school_staff(SchoolStaff.objects.create(user=user, school=school, programme=programme, role=role))
+    return user
+
+
+def student(programme=None, **user_fields) -> User:
+    programme = programme or ProgrammeFactory()
+    user = UserFactory(**user_fields)
+    Student.objects.create(user=user, school=programme.organisation, programme=programme, study_level=programme.level)
+    return user
