@@ -26,7 +26,7 @@ class Command(BaseCommand):
         ]
         self.stdout.write(self.style.SUCCESS(f"\nThe portal runs at http://{host}:{port}/"))
         self.stdout.write(f"  Wagtail admin: http://{host}:{port}/admin/   API docs: http://{host}:{port}/api/v1/docs/")
-        self.stdout.write("  Demo accounts (password: %s):" % password)
+        self.stdout.write(f"  Demo accounts (password: {password}):")
         for email, role in demo_accounts(password):
             self.stdout.write(f"    {email:<34} {role}")
         self.stdout.write("Press Ctrl-C to stop the web server and the task consumer.\n")
