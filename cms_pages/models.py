@@ -247,7 +247,9 @@ class OrganisationPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.is_company:
-            context["offers"] = OfferPage.objects.live().public().filter(company=self).for_listing()[:PAGE_SIZE]
+            context["offers"] = (
+                OfferPage.objects.live().public().untargeted().filter(company=self).for_listing()[:PAGE_SIZE]
+            )
         return context
 
 
@@ -314,6 +316,14 @@ class OfferQuerySet(PageQuerySet):
         return self.filter(
             target_countries__isnull=True, target_organisations__isnull=True, target_programmes__isnull=True
         )
+
+    def targeted(self):
+        """Offers restricted to some countries, organisations or programmes (the complement of `untargeted`)."""
+        return self.filter(
+            Q(target_countries__isnull=False)
+            | Q(target_organisations__isnull=False)
+            | Q(target_programmes__isnull=False)
+        ).distinct()
 
     def for_listing(self):
         """The columns and joins every list of offers needs, without N+1."""
@@ -481,6 +491,10 @@ class OfferPage(Page):
             return False
         specific = parent.specific if type(parent) is Page else parent
         return getattr(specific, "kind", None) == OrganisationKind.COMPANY
+
+    def can_move_to(self, parent) -> bool:
+        """An offer stays under its company: `company` is set once, from the parent, and never follows a move."""
+        return super().can_move_to(parent) and (self.company_id is None or parent.pk == self.company_id)
 
     def clean(self):
         super().clean()
