@@ -14,7 +14,7 @@ from portal.accounts import services
 from portal.accounts.tokens import email_confirmation_token
 
 
-class ContactSerializer(serializers.Serializer):
+class RegistrationContactSerializer(serializers.Serializer):
     email = serializers.EmailField()
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
@@ -37,9 +37,9 @@ class CompanyRegistrationSerializer(serializers.Serializer):
     country = serializers.CharField(max_length=2)
     phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     email = serializers.EmailField(required=False, default="", allow_blank=True)
-    admin = ContactSerializer()
+    admin = RegistrationContactSerializer()
     # 2. secondary contacts
-    contacts = ContactSerializer(many=True, required=False, default=list)
+    contacts = RegistrationContactSerializer(many=True, required=False, default=list)
     # 3. activity
     sector = serializers.CharField(max_length=2)
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
