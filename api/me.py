@@ -46,6 +46,7 @@ class MeSerializer(serializers.Serializer):
     hub_roles = serializers.SerializerMethodField()
     student = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
+    programme_permissions = serializers.SerializerMethodField()
 
     def get_roles(self, user) -> list[str]:
         roles = set()
@@ -74,6 +75,9 @@ class MeSerializer(serializers.Serializer):
 
     def get_permissions(self, user) -> dict[str, list[str]]:
         return {str(pk): codenames for pk, codenames in perms.organisation_permissions(user).items()}
+
+    def get_programme_permissions(self, user) -> dict[str, list[str]]:
+        return {str(pk): codenames for pk, codenames in perms.programme_permissions(user).items()}
 
 
 class MeView(APIView):

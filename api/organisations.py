@@ -134,7 +134,8 @@ class CompanyView(APIView):
         changes = CompanyUpdateSerializer(data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
         services.update_company(company, changes.validated_data, by=request.user)
-        return Response(OrganisationSerializer(organisations_for_listing().get(pk=company.pk)).data)
+        company = OrganisationPage.objects.for_listing().prefetch_related("programmes").get(pk=company.pk)
+        return Response(OrganisationSerializer(company).data)
 
 
 class ContactSerializer(serializers.ModelSerializer):

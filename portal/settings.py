@@ -279,5 +279,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The Huey consumer prints through its own handler.
+        "huey": {"handlers": [], "propagate": False},
+        # One line per page saved and per search-index task is noise outside debugging.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

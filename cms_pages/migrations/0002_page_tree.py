@@ -1,5 +1,8 @@
 """The skeleton of the page tree: the home page, the three indexes, and the default site."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import migrations
 
 INDEXES = [
@@ -56,8 +59,17 @@ def create_tree(apps, schema_editor):
         )
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
+    # The default site answers on SITE_URL, so that page URLs (API v2 `html_url`, e-mails) point at it.
+    site_url = urlsplit(settings.SITE_URL)
+    port = site_url.port or (443 if site_url.scheme == "https" else 80)
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Portail des stages")
+    Site.objects.create(
+        hostname=site_url.hostname or "localhost",
+        port=port,
+        root_page=home,
+        is_default_site=True,
+        site_name="Portail des stages",
+    )
 
 
 class Migration(migrations.Migration):

@@ -133,7 +133,32 @@ def grant_school_staff(staff) -> None:
 
 
 def revoke_school_staff(staff) -> None:
-    _remove(staff.user, SCHOOL_PERMISSIONS, staff.programme or staff.school)
+    """Remove what this role granted, keeping what the person's other roles on the same target grant."""
+    from portal.accounts.models import SchoolStaff
+
+    target = staff.programme or staff.school
+    others = SchoolStaff.objects.filter(user=staff.user, school=staff.school, programme=staff.programme).exclude(
+        pk=staff.pk
+    )
+    kept = {perm for other in others for perm in school_staff_permissions(other)}
+    _remove(staff.user, set(SCHOOL_PERMISSIONS) - kept, target)
+
+
+def programme_permissions(user) -> dict[int, list[str]]:
+    """{programme id: [permission codenames]} for staff whose role is limited to programmes."""
+    from portal.accounts.models import ProgrammeUserPermission
+
+    if not user.is_authenticated:
+        return {}
+    scopes: dict[int, list[str]] = {}
+    rows = (
+        ProgrammeUserPermission.objects.filter(user=user)
+        .values_list("content_object_id", "permission__codename")
+        .order_by("content_object_id", "permission__codename")
+    )
+    for programme_id, codename in rows:
+        scopes.setdefault(programme_id, []).append(codename)
+    return scopes
 
 
 def organisation_permissions(user) -> dict[int, list[str]]:

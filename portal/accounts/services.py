@@ -313,8 +313,11 @@ def update_company(company: OrganisationPage, changes: dict, *, by: User) -> Org
         elif key in COMPANY_FIELDS:
             setattr(company, key, value)
     company.full_clean(exclude=["path", "depth", "numchild", "url_path", "slug"])
-    # Access was decided above by the portal's permissions; company users hold no Wagtail page permission.
-    company.save_revision(user=by).publish(user=by, skip_permission_checks=True)
+    revision = company.save_revision(user=by)
+    if company.live:
+        # Access was decided above by the portal's permissions; company users hold no Wagtail page permission.
+        # A presentation that an editor took offline stays offline: the change waits in the new revision.
+        revision.publish(user=by, skip_permission_checks=True)
     return company
 
 
