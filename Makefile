@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format install seed messages clean
 
