@@ -1,0 +1,48 @@
+"""The demo data: what API.md promises, deterministic and idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from cms_pages.models import GuidePage, OfferPage, OrganisationPage
+from portal.accounts import permissions as perms
+from portal.accounts.models import HubModerator, Membership, Student, User
+from portal.reference.choices import OfferStatus
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
+    call_command("seed_demo", "--password", "demo-Password-1")
+    counts = (OrganisationPage.objects.count(), OfferPage.objects.count(), User.objects.count())
+
+    call_command("seed_demo", "--password", "demo-Password-1")
+
+    assert (OrganisationPage.objects.count(), OfferPage.objects.count(), User.objects.count()) == counts
+    assert OrganisationPage.objects.hubs().count() == 3
+    assert OrganisationPage.objects.schools().count() == 4
+    assert OrganisationPage.objects.companies().count() == 30
+    assert OfferPage.objects.count() == 200
+    assert set(OfferPage.objects.values_list("status", flat=True)) == set(OfferStatus.values)
+    assert not OfferPage.objects.live().exclude(status=OfferStatus.PUBLISHED).exists()
+    assert not OfferPage.objects.filter(status=OfferStatus.PUBLISHED, live=False).exists()
+    assert Student.objects.count() >= 100
+    assert {g.audience for g in GuidePage.objects.live()} == {"company", "student", "school"}
+    for company in OrganisationPage.objects.companies():
+        roles = sorted(Membership.objects.filter(organisation=company).values_list("role", flat=True))
+        assert roles.count("admin") == 1 and 1 <= roles.count("secondary") <= 3
+
+    # The demo accounts of API.md hold their roles and sign in with the given password.
+    editor = User.objects.get(email="editor@demo.example")
+    admin = User.objects.get(email="admin@company1.demo.example")
+    contact = User.objects.get(email="contact@company1.demo.example")
+    moderator = User.objects.get(email="moderator@demo.example")
+    company = admin.memberships.get().organisation
+
+    assert editor.is_superuser
+    assert admin.memberships.get().role == "admin" and perms.can(admin, perms.MANAGE_CONTACTS, company)
+    assert contact.memberships.get(organisation=company).can_create_offers
+    assert perms.can(contact, perms.CREATE_OFFERS, company)
+    assert perms.can(moderator, perms.MODERATE_OFFERS, HubModerator.objects.get(user=moderator).hub)
+    assert Student.objects.filter(user__email="student1@demo.example").exists()
+    assert User.objects.get(email="tutor@school1.demo.example").school_roles.count() == 2
+    for email in ("editor@demo.example", "student1@demo.example", "tutor@school1.demo.example"):
+        assert client.login(email=email, password="demo-Password-1"), email
