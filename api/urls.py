@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, me, organisations, registrations, stats
+from api import auth, me, notifications, offers, organisations, registrations, stats
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,5 +32,21 @@ urlpatterns = [
         organisations.ContactDetailView.as_view(),
         name="api-contact",
     ),
+    # offers, company side
+    path("offers", offers.OfferCreateView.as_view(), name="api-offers"),
+    path("offers/<int:offer_id>", offers.OfferDetailView.as_view(), name="api-offer"),
+    path("offers/<int:offer_id>/<slug:action>", offers.OfferActionView.as_view(), name="api-offer-action"),
+    path("companies/<int:company_id>/offers", offers.CompanyOffersView.as_view(), name="api-company-offers"),
+    path("companies/<int:company_id>/offers/renew", offers.BulkRenewView.as_view(), name="api-company-offers-renew"),
+    path("moderation/offers", offers.ModerationQueueView.as_view(), name="api-moderation-offers"),
+    path("campaigns", offers.CampaignListView.as_view(), name="api-campaigns"),
     path("stats", stats.StatsView.as_view(), name="api-stats"),
+    # notifications (in-app) of the signed-in user
+    path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read-all", notifications.NotificationReadAllView.as_view(), name="api-notifications-read-all"),
+    path(
+        "notifications/<int:notification_id>/read",
+        notifications.NotificationReadView.as_view(),
+        name="api-notification-read",
+    ),
 ]

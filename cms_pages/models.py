@@ -25,6 +25,7 @@ from cms_pages.blocks import GuideBodyBlock
 from portal.reference.choices import Audience, InternshipType, OfferStatus, OrganisationKind, StudyLevel
 
 PAGE_SIZE = 20
+OFFER_WORKFLOW_NAME = "Offer approval"
 
 
 class HomePage(Page):
@@ -383,6 +384,14 @@ class OfferPage(Page):
     target_programmes = ParentalManyToManyField(
         Programme, verbose_name=_("target programmes"), blank=True, related_name="targeted_by_offers"
     )
+    campaign = models.ForeignKey(
+        "workflows.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+    )
     visits = models.PositiveIntegerField(_("visits"), default=0, editable=False)
     status = models.CharField(
         _("status"),
@@ -483,6 +492,31 @@ class OfferPage(Page):
     @property
     def is_targeted(self) -> bool:
         return bool(self.target_countries.all() or self.target_organisations.all() or self.target_programmes.all())
+
+    def get_workflow(self):
+        """Every offer goes through the "Offer approval" workflow, wherever it sits in the tree."""
+        from wagtail.models import Workflow
+
+        return Workflow.objects.active().filter(name=OFFER_WORKFLOW_NAME).first()
+
+    def with_content_json(self, content):
+        """A revision carries the content; the status, campaign and visit counter are the page's own."""
+        obj = super().with_content_json(content)
+        obj.status = self.status
+        obj.visits = self.visits
+        obj.company_id = self.company_id
+        obj.author_id = self.author_id
+        obj.campaign_id = self.campaign_id
+        return obj
+
+    def serve(self, request, *args, **kwargs):
+        """The public page of a published offer; each visitor session counts as one visit."""
+        from workflows import visits
+
+        response = super().serve(request, *args, **kwargs)
+        if self.live:
+            visits.record(request, self)
+        return response
 
     @classmethod
     def can_create_at(cls, parent) -> bool:

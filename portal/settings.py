@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "portal.cvbook",
     "portal.demo",
     "cms_pages",
-    "workflows",
     "api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -61,6 +60,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail.api.v2",
     "wagtail",
+    # After wagtail.admin: it replaces Wagtail's moderation e-mails with the portal's notifications.
+    "workflows",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -226,6 +227,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
+# The last approval of an offer publishes it, whoever approves (see workflows/services.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "workflows.finish.publish_approved"
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 
 # The HTTP API
 REST_FRAMEWORK = {
@@ -254,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["api.schema.only_portal_api"],
+    "ENUM_NAME_OVERRIDES": {"StudyLevelEnum": "portal.reference.choices.StudyLevel"},
 }
 
 # The version of the terms of use that companies and students accept.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/v2/", api_router.urls),
     path("comptes/", include("portal.accounts.urls")),
+    path("espace/", include("workflows.urls")),
 ]
 
 if settings.DEBUG:

@@ -71,6 +71,7 @@ class ProgrammeFactory(DjangoModelFactory):
 class OfferFactory(wagtail_factories.PageFactory):
     class Meta:
         model = OfferPage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Stage {n}")
     parent = factory.SubFactory(CompanyFactory)
@@ -85,6 +86,12 @@ class OfferFactory(wagtail_factories.PageFactory):
     sector_id = "62"
     status = OfferStatus.DRAFT
     live = False
+
+    @factory.post_generation
+    def author_rights(obj, create, extracted, **kwargs):
+        """As the services do: the author of an offer manages it."""
+        if create and obj.author_id:
+            perms.grant_offer_author(obj.author, obj)
 
 
 class GuideFactory(wagtail_factories.PageFactory):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Offer moderation")
+
+    def ready(self):
+        from workflows import signals
+
+        signals.connect()

@@ -114,11 +114,20 @@ def grant_offer_author(user, offer) -> None:
 
 
 def grant_hub_moderation(moderator) -> None:
+    """A hub moderator validates the hub's offers, from the workspace, the API or the Wagtail admin."""
+    from django.contrib.auth.models import Group
+
     _assign(moderator.user, (MODERATE_OFFERS,), moderator.hub)
+    group, _created = Group.objects.get_or_create(name=HUB_MODERATORS_GROUP)
+    moderator.user.groups.add(group)
 
 
 def revoke_hub_moderation(moderator) -> None:
+    from django.contrib.auth.models import Group
+
     _remove(moderator.user, (MODERATE_OFFERS,), moderator.hub)
+    if not moderator.user.hub_roles.exclude(pk=moderator.pk).exists():
+        moderator.user.groups.remove(*Group.objects.filter(name=HUB_MODERATORS_GROUP))
 
 
 def school_staff_permissions(staff) -> tuple[str, ...]:
@@ -176,3 +185,157 @@ def organisation_permissions(user) -> dict[int, list[str]]:
     for organisation_id, codename in rows:
         scopes.setdefault(organisation_id, []).append(codename)
     return scopes
+
+
+# Offers: who sees them in a workspace, and who may take each lifecycle action.
+
+HUB_MODERATORS_GROUP = "Hub moderators"
+AUTHOR_ACTIONS = ("edit", "submit", "cancel", "renew", "duplicate", "unpublish", "fill", "archive")
+APPROVAL_ACTIONS = ("approve", "request-changes")
+
+
+def is_company_admin(user, company) -> bool:
+    return can(user, MANAGE_COMPANY, company)
+
+
+def _held(user, perm: str, model):
+    """Ids of the objects on which `user` holds `perm`, as a subquery (no query is run here)."""
+    return model.objects.filter(user=user, permission__codename=_codename(perm)).values("content_object_id")
+
+
+def offer_workspace_q(user):
+    """The offers a user works on (any status), as a Q over OfferPage, decided in the database.
+
+    Administrators: every offer of their companies. Secondary contacts: the offers they wrote.
+    Hub moderators: the offers of the hub's companies once the company validated them.
+    """
+    from django.db.models import Q
+
+    from portal.accounts.models import OfferUserPermission, OrganisationUserPermission
+    from portal.reference.choices import OfferStatus
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return (
+        Q(company__in=_held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
+        | Q(pk__in=_held(user, MANAGE_OFFER, OfferUserPermission))
+        | (
+            Q(company__reference_hub__in=_held(user, MODERATE_OFFERS, OrganisationUserPermission))
+            & ~Q(status__in=[OfferStatus.DRAFT, OfferStatus.AWAITING_COMPANY_VALIDATION])
+        )
+    )
+
+
+def offers_awaiting_decision_q(user):
+    """Offers awaiting this user's decision: company validations for administrators, hub validations for moderators."""
+    from django.db.models import Q
+
+    from portal.accounts.models import OrganisationUserPermission
+    from portal.reference.choices import OfferStatus
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q(status__in=[OfferStatus.AWAITING_COMPANY_VALIDATION, OfferStatus.AWAITING_HUB_VALIDATION])
+    return Q(
+        status=OfferStatus.AWAITING_COMPANY_VALIDATION,
+        company__in=_held(user, APPROVE_OFFERS, OrganisationUserPermission),
+    ) | Q(
+        status=OfferStatus.AWAITING_HUB_VALIDATION,
+        company__reference_hub__in=_held(user, MODERATE_OFFERS, OrganisationUserPermission),
+    )
+
+
+def workspace_capabilities(user, company) -> dict:
+    """What `user` may do in `company`'s workspace, read once for a whole list (constant queries)."""
+    from portal.accounts.models import OfferUserPermission, OrganisationUserPermission
+
+    targets = [company.pk, *([company.reference_hub_id] if company.reference_hub_id else [])]
+    rows = OrganisationUserPermission.objects.filter(user=user, content_object_id__in=targets).values_list(
+        "content_object_id", "permission__codename"
+    )
+    held, hub_moderator = set(), False
+    for object_id, codename in rows:
+        if object_id == company.pk:
+            held.add(codename)
+        if object_id == company.reference_hub_id and codename == _codename(MODERATE_OFFERS):
+            hub_moderator = True
+    authored = set(
+        OfferUserPermission.objects.filter(
+            user=user, permission__codename=_codename(MANAGE_OFFER), content_object__company=company
+        ).values_list("content_object_id", flat=True)
+    )
+    superuser = bool(user.is_superuser and user.is_active)
+    return {
+        "admin": superuser or _codename(MANAGE_COMPANY) in held,
+        "approver": superuser or _codename(APPROVE_OFFERS) in held,
+        "can_create": superuser or _codename(CREATE_OFFERS) in held,
+        "hub_moderator": superuser or hub_moderator,
+        "authored": authored,
+    }
+
+
+def may_take_offer_action(capabilities: dict, action: str, offer) -> bool:
+    """`can_take_offer_action` decided from `workspace_capabilities`, without a query per row."""
+    from portal.reference.choices import OfferStatus
+
+    if action in APPROVAL_ACTIONS:
+        if offer.status == OfferStatus.AWAITING_HUB_VALIDATION:
+            return capabilities["hub_moderator"]
+        if offer.status == OfferStatus.AWAITING_COMPANY_VALIDATION:
+            return capabilities["approver"]
+        return capabilities["approver"] or capabilities["hub_moderator"]
+    if action not in AUTHOR_ACTIONS:
+        return False
+    return capabilities["admin"] or (offer.pk in capabilities["authored"] and capabilities["can_create"])
+
+
+def offer_in_workspace(user, offer) -> bool:
+    from cms_pages.models import OfferPage
+
+    return OfferPage.objects.filter(offer_workspace_q(user), pk=offer.pk).exists()
+
+
+def offer_visible(user, offer) -> bool:
+    """May the user know that this offer exists? Live public offers: anybody; others: their workspace."""
+    if offer.live and not offer.is_targeted:
+        return True
+    return offer_in_workspace(user, offer)
+
+
+def can_create_offer(user, company) -> bool:
+    return can(user, CREATE_OFFERS, company)
+
+
+def can_take_offer_action(user, action: str, offer) -> bool:
+    """May `user` take `action` on `offer`? (Whether the offer's status allows it is the services' call.)
+
+    - approve / request-changes: the company's administrators at the company step, the reference
+      hub's moderators at the hub step (the services refuse the other steps);
+    - every other action: the company's administrators, or the author while they may create offers.
+    """
+    from portal.reference.choices import OfferStatus
+
+    company = offer.company
+    if action in APPROVAL_ACTIONS:
+        hub = company.reference_hub
+        if offer.status == OfferStatus.AWAITING_HUB_VALIDATION:
+            return hub is not None and can(user, MODERATE_OFFERS, hub)
+        if offer.status == OfferStatus.AWAITING_COMPANY_VALIDATION:
+            return can(user, APPROVE_OFFERS, company)
+        return can(user, APPROVE_OFFERS, company) or (hub is not None and can(user, MODERATE_OFFERS, hub))
+    if action not in AUTHOR_ACTIONS:
+        return False
+    if is_company_admin(user, company):
+        return True
+    return can(user, MANAGE_OFFER, offer) and can(user, CREATE_OFFERS, company)
+
+
+def require_offer_action(user, action: str, offer) -> None:
+    """404 outside the offer's audience, 403 inside it without the right."""
+    if not offer_visible(user, offer):
+        raise NotVisible
+    if not can_take_offer_action(user, action, offer):
+        raise PermissionDenied

@@ -260,3 +260,21 @@ def confirm_email(request, uidb64: str, token: str):
 
 def terms(request):
     return render(request, "accounts/terms.html", {"terms_version": settings.TERMS_VERSION})
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first, the unread ones marked; POST marks them all read."""
+    from django.core.paginator import Paginator
+
+    from portal.notifications import services as notification_services
+    from portal.notifications.models import Notification
+
+    if request.method == "POST":
+        notification_services.mark_all_read(request.user)
+        messages.success(request, _("All your notifications are marked as read."))
+        return redirect("accounts:notifications")
+    queryset = Notification.objects.for_user(request.user).select_related("recipient")
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    unread_count = Notification.objects.for_user(request.user).unread().count()
+    return render(request, "accounts/notifications.html", {"page": page, "unread_count": unread_count})

@@ -39,17 +39,20 @@ LINK_BUILDERS = {
 }
 
 
-def build_email(notification: Notification) -> EmailMultiAlternatives:
+def build_email(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
+    """The notification's e-mail, text and HTML, in its recipient's language."""
     recipient = notification.recipient
-    context = {"recipient": recipient, "site_url": settings.SITE_URL, **notification.payload}
+    context = notification.template_context()
     builder = LINK_BUILDERS.get(notification.kind)
     if builder:
         context.update(builder(recipient))
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    with translation.override(notification.language):
         base = f"notifications/email/{notification.kind}"
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+        subject = notification.render_subject(context)
         text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+        html = render_to_string(f"{base}.html", {**context, "subject": subject})
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email], connection=connection
+    )
     message.attach_alternative(html, "text/html")
     return message

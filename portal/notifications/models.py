@@ -1,8 +1,44 @@
 """A row per notification: what was sent to whom, so that a retry or a second consumer never sends twice."""
 
+import contextlib
+import datetime
+import logging
+
 from django.conf import settings
 from django.db import models
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+
+class Kind(models.TextChoices):
+    """Every kind of notification, each with its templates under `templates/notifications/email/<kind>.*`."""
+
+    ACCOUNT_ACCESS = "account_access", _("Access to the portal")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    STUDENT_CONFIRMATION = "student_confirmation", _("E-mail address confirmation")
+    OFFER_TO_VALIDATE = "offer_to_validate", _("Offer to validate")
+    OFFER_TO_MODERATE = "offer_to_moderate", _("Offer to moderate")
+    OFFER_APPROVED = "offer_approved", _("Offer approved by the company")
+    OFFER_CHANGES_REQUESTED = "offer_changes_requested", _("Changes requested on an offer")
+    OFFER_PUBLISHED = "offer_published", _("Offer published")
+    CAMPAIGN_ENDING = "campaign_ending", _("Campaign ending")
+    OFFERS_ARCHIVED = "offers_archived", _("Offers archived")
+
+
+# Payload entries holding an ISO date, shown as dates in the recipient's language.
+DATE_FIELDS = ("ends_on",)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The notifications of `user`, newest first."""
+        return self.filter(recipient=user).order_by("-created_at", "-pk")
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -17,12 +53,48 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.TextField(_("last delivery error"), blank=True)
+    # Set while a consumer sends the e-mail, so that a second consumer leaves it alone (see tasks.py).
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+    @property
+    def language(self) -> str:
+        return self.recipient.language or settings.LANGUAGE_CODE
+
+    def template_context(self) -> dict:
+        """What the templates see: the payload, with its dates as dates, the recipient and the site's address."""
+        context = {**self.payload, "recipient": self.recipient, "site_url": settings.SITE_URL}
+        for field in DATE_FIELDS:
+            value = context.get(field)
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):  # if not a date, shown as given
+                    context[field] = datetime.date.fromisoformat(value)
+        return context
+
+    def render_subject(self, context: dict | None = None) -> str:
+        """The e-mail's subject on one line, in the active language."""
+        context = self.template_context() if context is None else context
+        text = render_to_string(f"notifications/email/{self.kind}.subject.txt", context)
+        return " ".join(text.split())
+
+    @property
+    def title(self) -> str:
+        """A short in-app text in the recipient's language, readable before the e-mail is sent."""
+        try:
+            with translation.override(self.language):
+                return self.render_subject() or self.subject or self.kind
+        except Exception:
+            # A list of notifications must show, whatever one of them holds: the error is logged instead.
+            logger.exception("Notification %s: its title could not be rendered.", self.pk)
+            return self.subject or self.kind

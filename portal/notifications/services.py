@@ -1,20 +1,64 @@
-"""Enqueueing notifications: a row first, then a Huey task once the transaction commits."""
+"""Enqueueing notifications (a row first, then a Huey task once the transaction commits), and reading them."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
-from portal.notifications.models import Notification
+from portal.exceptions import NotVisible
+from portal.notifications.models import Kind, Notification
+
+
+def _enqueue_on_commit(notification: Notification) -> None:
+    from portal.notifications.tasks import deliver_notification
+
+    # Robust: the data is committed whatever happens to the queue; a lost delivery is picked up again by
+    # `redeliver_stalled_notifications`.
+    transaction.on_commit(lambda: deliver_notification(notification.pk), robust=True)
 
 
 def notify(kind: str, recipient, *, key: str, **payload) -> Notification:
     """Record a notification for `recipient` and send its e-mail after the current transaction commits.
 
     `key` makes the call idempotent: notifying twice with the same key records and sends once.
+    The payload is stored as JSON (strings, numbers, lists), and shown to the recipient in the API.
     """
-    from portal.notifications.tasks import deliver_notification
-
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
     notification, created = Notification.objects.get_or_create(
         key=key, defaults={"kind": kind, "recipient": recipient, "payload": payload}
     )
     if created:
-        transaction.on_commit(lambda: deliver_notification(notification.pk))
+        _enqueue_on_commit(notification)
     return notification
+
+
+def notify_many(kind: str, recipients: Iterable, *, key: str, **payload) -> list[Notification]:
+    """Notify each distinct active recipient once, under the key `f"{key}:{recipient.pk}"`.
+
+    Inactive users are skipped; a recipient listed twice is notified once. Idempotent like `notify`.
+    """
+    notifications = []
+    seen = set()
+    for recipient in recipients:
+        if recipient.pk in seen or not recipient.is_active:
+            continue
+        seen.add(recipient.pk)
+        notifications.append(notify(kind, recipient, key=f"{key}:{recipient.pk}", **payload))
+    return notifications
+
+
+def mark_read(notification: Notification, *, by) -> Notification:
+    """Mark the notification read by its recipient; reading it again keeps the first time."""
+    if notification.recipient_id != by.pk:
+        raise NotVisible()
+    if notification.read_at is None:
+        # Conditional, so that two simultaneous calls keep the same, first, time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of `user` read. Returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

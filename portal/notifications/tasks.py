@@ -1,29 +1,113 @@
-"""Huey tasks that deliver notifications."""
+"""Huey tasks that deliver notifications.
 
+A delivery claims its notification row before sending, in a short transaction of its own: the claim counts
+the attempt and marks the row as being sent, so that the counter survives a failed send and a second
+consumer (a duplicate task, a redelivery) leaves the notification alone. The e-mail goes out outside any
+transaction, then the row records that it was sent, or the error, in one statement.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from portal.notifications.emails import build_email
 from portal.notifications.models import Notification
 
+logger = logging.getLogger(__name__)
 
-@db_task(retries=5, retry_delay=60)
-def deliver_notification(notification_id: int) -> bool:
-    """Send the notification's e-mail once. Safe to run twice: a sent notification is not sent again.
+# Failures worth a retry: the mail server or the network (ConnectionError and socket timeouts are OSErrors).
+# Anything else (a template error, a missing payload entry) is a bug that a retry would not fix.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+RETRIES = 6  # after 30 s, 1, 2, 4, 8 and 16 min: about half an hour in all
+MAX_ATTEMPTS = RETRIES + 1
+# How long a claim keeps other consumers away; far longer than a send can take with SMTP_TIMEOUT.
+SENDING_LEASE = datetime.timedelta(minutes=10)
+SMTP_TIMEOUT = 60  # seconds per SMTP operation, unless settings.EMAIL_TIMEOUT says otherwise
+# A notification never tried this long after its creation lost its task (the queue was down at commit).
+STALLED_AFTER = datetime.timedelta(minutes=15)
+REDELIVERY_WINDOW = datetime.timedelta(days=2)
 
-    An SMTP failure raises, and Huey retries the task later.
-    """
+
+def _claim(notification_id: int) -> bool:
+    """Count an attempt and mark the notification as being sent, unless it is sent or being sent already."""
+    now = timezone.now()
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        # One conditional UPDATE checks "not sent, not being sent" under the row lock (PostgreSQL) or the
+        # database write lock (SQLite, where select_for_update() locks nothing): of two consumers, one claims.
+        claimed = (
+            Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+            .exclude(sending_since__gt=now - SENDING_LEASE)
+            .update(attempts=F("attempts") + 1, sending_since=now)
         )
-        if notification is None or notification.sent_at is not None:
-            return False
-        notification.attempts += 1
-        message = build_email(notification)
+    return claimed == 1
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def send_notification(notification_id: int) -> bool:
+    """Send the notification's e-mail unless it was sent. Returns whether this call sent it."""
+    if not _claim(notification_id):
+        logger.info("Notification %s is sent, being sent or gone: not sending it.", notification_id)
+        return False
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None:  # its recipient was deleted meanwhile
+        return False
+    try:
+        connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
+        message = build_email(notification, connection=connection)
         message.send()
-        notification.subject = message.subject[:255]
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["attempts", "subject", "sent_at"])
+    except Exception as error:
+        Notification.objects.filter(pk=notification_id).update(last_error=_describe(error), sending_since=None)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        sent_at=timezone.now(), subject=message.subject[:255], sending_since=None
+    )
     return True
+
+
+@db_task(retries=RETRIES, retry_delay=30, retry_backoff=2, context=True)
+def deliver_notification(notification_id: int, task=None) -> bool:
+    """Send the notification's e-mail once. Safe to run twice, or in two consumers: it is sent once.
+
+    An SMTP or connection failure raises, and Huey retries with an exponential back-off; every attempt is
+    counted in `attempts` and the last failure kept in `last_error`. Any other error raises without retry.
+    """
+    try:
+        return send_notification(notification_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:
+        if task is not None:
+            task.retries = 0
+        raise
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def redeliver_stalled_notifications() -> int:
+    """Every quarter of an hour: enqueue again the recent deliveries that were lost. Returns how many.
+
+    Lost means never tried (the queue was unreachable when the transaction committed) or left in the middle
+    of a send (the consumer died). Failed deliveries have their own retries and are not touched.
+    """
+    now = timezone.now()
+    stalled = (
+        Notification.objects.filter(
+            sent_at__isnull=True, created_at__gte=now - REDELIVERY_WINDOW, attempts__lt=MAX_ATTEMPTS
+        )
+        .filter(Q(attempts=0, created_at__lt=now - STALLED_AFTER) | Q(sending_since__lt=now - SENDING_LEASE))
+        .order_by("pk")
+    )
+    ids = list(stalled.values_list("pk", flat=True)[:500])
+    for notification_id in ids:
+        deliver_notification(notification_id)
+    return len(ids)

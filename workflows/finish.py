@@ -1,0 +1,7 @@
+"""The workflow's finish action (WAGTAIL_FINISH_WORKFLOW_ACTION), kept apart so that Wagtail can import it early."""
+
+
+def publish_approved(workflow_state, user=None):
+    from workflows.services import publish_approved_offer
+
+    publish_approved_offer(workflow_state, user=user)

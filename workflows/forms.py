@@ -1,0 +1,188 @@
+"""Web forms of the company workspace. They parse what was typed; the services decide what is valid."""
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cms_pages.models import OfferPage, OrganisationPage, Programme
+from portal.reference.choices import InternshipType, StudyLevel
+from portal.reference.models import Country, Sector
+from workflows import workspace
+from workflows.models import Campaign
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, programme):
+        return f"{programme.organisation.title} — {programme}"
+
+
+class OfferForm(forms.Form):
+    """Every field of an offer, in the four steps of the guide, on one page."""
+
+    # 1. The internship
+    title = forms.CharField(label=_("Title"), max_length=255)
+    internship_type = forms.ChoiceField(
+        label=_("Type of internship"), choices=InternshipType.choices, widget=forms.RadioSelect
+    )
+    mission = forms.CharField(label=_("Mission"), widget=forms.Textarea)
+    study_level = forms.ChoiceField(label=_("Study level"), choices=[("", "—"), *StudyLevel.choices])
+    duration_weeks = forms.IntegerField(label=_("Duration (weeks)"), min_value=1)
+    places = forms.IntegerField(label=_("Number of places"), min_value=1, initial=1)
+    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector of activity"))
+    keywords = forms.CharField(
+        label=_("Keywords"), required=False, help_text=_("Comma-separated: they guide students' searches.")
+    )
+    remuneration = forms.DecimalField(
+        label=_("Monthly remuneration (EUR)"), required=False, min_value=0, max_digits=8, decimal_places=2
+    )
+    # 2. The profile sought
+    profile_sought = forms.CharField(
+        label=_("Profile sought"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_(
+            "Important: this text is used to match your offer with the students' profiles and requests, "
+            "so that the portal proposes the most suitable profiles to you. Be complete."
+        ),
+    )
+    # 3. Dates and place
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE_INPUT)
+    city = forms.CharField(label=_("City"), max_length=120)
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"))
+    # 4. Targeting and campaign
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.all(),
+        label=_("Campaign"),
+        required=False,
+        help_text=_("Empty: the current campaign."),
+    )
+    target_countries = forms.ModelMultipleChoiceField(
+        Country.objects.all(),
+        label=_("Target countries"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Only students of these countries see the offer. Empty: every country."),
+    )
+    target_organisations = forms.ModelMultipleChoiceField(
+        OrganisationPage.objects.schools().order_by("title"),
+        label=_("Target training organisations"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the students of these organisations see the offer. Empty: every organisation."),
+    )
+    target_programmes = ProgrammeChoiceField(
+        Programme.objects.filter(organisation__kind="school")
+        .select_related("organisation")
+        .order_by("organisation__title", "name"),
+        label=_("Target programmes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the students of these programmes see the offer. Empty: every programme."),
+    )
+
+    STEPS = (
+        (
+            _("The internship"),
+            (
+                "title",
+                "internship_type",
+                "mission",
+                "study_level",
+                "duration_weeks",
+                "places",
+                "sector",
+                "keywords",
+                "remuneration",
+            ),
+        ),
+        (_("The profile sought"), ("profile_sought",)),
+        (_("Dates and place"), ("start_date", "end_date", "city", "country")),
+        (_("Targeting and campaign"), ("target_countries", "target_organisations", "target_programmes", "campaign")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+        for name in ("country", "target_countries"):
+            self.fields[name].queryset = Country.objects.order_by(by_name)
+
+    @classmethod
+    def initial_for(cls, offer: OfferPage) -> dict:
+        """What the form shows for an existing offer: its latest version, pending changes included."""
+        source = offer.get_latest_revision_as_object() if offer.has_unpublished_changes else offer
+        return {
+            "title": source.title,
+            "internship_type": source.internship_type,
+            "mission": source.mission,
+            "study_level": source.study_level,
+            "duration_weeks": source.duration_weeks,
+            "places": source.places,
+            "sector": source.sector_id,
+            "keywords": ", ".join(source.keyword_list),
+            "remuneration": source.remuneration,
+            "profile_sought": source.profile_sought,
+            "start_date": source.start_date,
+            "end_date": source.end_date,
+            "city": source.city,
+            "country": source.country_id,
+            "campaign": source.campaign_id,
+            "target_countries": [country.pk for country in source.target_countries.all()],
+            "target_organisations": [organisation.pk for organisation in source.target_organisations.all()],
+            "target_programmes": [programme.pk for programme in source.target_programmes.all()],
+        }
+
+    def steps(self):
+        """[(legend, [bound fields])] in the order of the guide."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.STEPS]
+
+    def offer_data(self) -> dict:
+        """The cleaned data as the plain dict `services.clean_offer_data` validates (codes, pks, lists)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "internship_type": data["internship_type"],
+            "mission": data["mission"],
+            "profile_sought": data.get("profile_sought", ""),
+            "study_level": data["study_level"],
+            "duration_weeks": data["duration_weeks"],
+            "places": data["places"],
+            "start_date": data["start_date"],
+            "end_date": data.get("end_date"),
+            "city": data["city"],
+            "country": data["country"].code,
+            "sector": data["sector"].code,
+            "keywords": [k.strip() for k in data.get("keywords", "").split(",") if k.strip()],
+            "remuneration": data.get("remuneration"),
+            "campaign": data["campaign"].pk if data.get("campaign") else None,
+            "target_countries": [country.code for country in data.get("target_countries", [])],
+            "target_organisations": [organisation.pk for organisation in data.get("target_organisations", [])],
+            "target_programmes": [programme.pk for programme in data.get("target_programmes", [])],
+        }
+
+
+class WorkspaceFilterForm(forms.Form):
+    """The filters above a workspace tab: part of the title, a status of the tab, the page size."""
+
+    q = forms.CharField(label=_("Title of the offer"), required=False, max_length=255)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    page_size = forms.TypedChoiceField(label=_("Display"), coerce=int, required=False)
+
+    def __init__(self, *args, tab: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *((s, s.label) for s in workspace.TABS[tab][1])]
+        self.fields["page_size"].choices = [
+            (size, _("%(size)s per page") % {"size": size}) for size in workspace.PAGE_SIZES
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters, each falling back to its default when what was typed is not valid."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q") or "",
+            "status": data.get("status") or "",
+            "page_size": data.get("page_size") or workspace.PAGE_SIZES[0],
+        }

@@ -1,0 +1,659 @@
+"""The offer lifecycle: what company users, administrators and hub moderators do to an offer.
+
+One transition table decides which action is allowed from which status; permissions are asked of
+`portal.accounts.permissions`; each action is atomic, logged in Wagtail's audit log with its actor,
+and sends its notifications once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.log_actions import log
+from wagtail.models import TaskState, WorkflowState
+
+from cms_pages.models import OfferPage, OrganisationPage, Programme
+from portal.accounts import permissions as perms
+from portal.accounts.models import HubModerator, Membership
+from portal.exceptions import InvalidTransition
+from portal.notifications.services import notify_many
+from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
+from portal.reference.models import Country, Sector
+from workflows.models import Campaign, CompanyAdminApprovalTask, HubApprovalTask
+
+S = OfferStatus
+ALL_STATUSES = frozenset(S.values)
+
+# From which statuses each action is allowed.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "edit": frozenset({S.DRAFT}),
+    "submit": frozenset({S.DRAFT}),
+    "approve": frozenset({S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION}),
+    "request-changes": frozenset({S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION}),
+    "cancel": frozenset(
+        {S.DRAFT, S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION, S.PUBLISHED, S.UNPUBLISHED}
+    ),
+    "renew": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED, S.ARCHIVED}),
+    "duplicate": ALL_STATUSES,
+    "unpublish": frozenset({S.PUBLISHED}),
+    "fill": frozenset({S.PUBLISHED, S.UNPUBLISHED}),
+    "archive": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED}),
+}
+ACTIONS = tuple(TRANSITIONS)
+# A secondary contact acts on their offer once the administrator validated it.
+AWAITING_ADMIN = frozenset({S.AWAITING_COMPANY_VALIDATION})
+
+OFFER_FIELDS = (
+    "title",
+    "internship_type",
+    "mission",
+    "profile_sought",
+    "study_level",
+    "duration_weeks",
+    "start_date",
+    "end_date",
+    "city",
+    "country",
+    "sector",
+    "keywords",
+    "remuneration",
+    "places",
+    "campaign",
+    "target_countries",
+    "target_organisations",
+    "target_programmes",
+)
+REQUIRED_FIELDS = (
+    "title",
+    "internship_type",
+    "mission",
+    "study_level",
+    "duration_weeks",
+    "start_date",
+    "city",
+    "country",
+    "sector",
+)
+
+
+def _status_allows(offer: OfferPage, action: str, *, is_admin: bool) -> bool:
+    if offer.status not in TRANSITIONS[action]:
+        return False
+    # While the administrator has not validated it, the author may only edit, submit or copy it.
+    return not (
+        offer.status in AWAITING_ADMIN
+        and action not in perms.APPROVAL_ACTIONS
+        and action not in ("edit", "submit", "duplicate")
+        and not is_admin
+    )
+
+
+def actions_allowed_by(offer: OfferPage, permitted, *, is_admin: bool) -> list[str]:
+    """The actions the status allows and `permitted(action)` grants."""
+    return [action for action in ACTIONS if _status_allows(offer, action, is_admin=is_admin) and permitted(action)]
+
+
+def allowed_actions(offer: OfferPage, user) -> list[str]:
+    """The actions `user` may take on `offer` now."""
+    is_admin = perms.is_company_admin(user, offer.company)
+    return actions_allowed_by(offer, lambda action: perms.can_take_offer_action(user, action, offer), is_admin=is_admin)
+
+
+def check(offer: OfferPage, action: str, user) -> None:
+    """404 outside the offer's audience, 403 without the right, 409 when the status does not allow it."""
+    perms.require_offer_action(user, action, offer)
+    if offer.status not in TRANSITIONS[action]:
+        raise InvalidTransition(
+            _("“%(action)s” is not allowed while the offer is “%(status)s”.")
+            % {"action": action, "status": offer.get_status_display()}
+        )
+    if not _status_allows(offer, action, is_admin=perms.is_company_admin(user, offer.company)):
+        raise PermissionDenied
+
+
+# Offer data
+
+
+def _parse_date(value, field, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def _parse_int(value, field, errors, minimum=1):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[field] = [_("Enter a whole number.")]
+        return None
+    if number < minimum:
+        errors[field] = [_("Ensure this value is at least %(min)s.") % {"min": minimum}]
+        return None
+    return number
+
+
+def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
+    """Validate offer fields shared by the web form and the API; raise ValidationError(field → messages)."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    unknown = set(data) - set(OFFER_FIELDS)
+    if unknown:
+        for field in sorted(unknown):
+            errors[field] = [_("Unknown field.")]
+    for field in REQUIRED_FIELDS:
+        # A partial change may leave a required field out, never empty it.
+        if (not partial or field in data) and data.get(field) in (None, "", []):
+            errors[field] = [_("This field is required.")]
+    for field, value in data.items():
+        if field in errors or field not in OFFER_FIELDS:
+            continue
+        if field in ("title", "mission", "profile_sought", "city"):
+            text = (value or "").strip() if isinstance(value, str) else ""
+            if field in REQUIRED_FIELDS and not text:
+                errors[field] = [_("This field is required.")]
+            elif field == "title" and len(text) > 255:
+                errors[field] = [_("At most 255 characters.")]
+            else:
+                clean[field] = text
+        elif field == "internship_type":
+            if value not in InternshipType.values:
+                errors[field] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(InternshipType.values)}]
+            else:
+                clean[field] = value
+        elif field == "study_level":
+            if value not in StudyLevel.values:
+                errors[field] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(StudyLevel.values)}]
+            else:
+                clean[field] = value
+        elif field in ("duration_weeks", "places"):
+            clean[field] = _parse_int(value, field, errors)
+        elif field in ("start_date", "end_date"):
+            clean[field] = _parse_date(value, field, errors)
+        elif field == "country":
+            if not Country.objects.filter(code=value).exists():
+                errors[field] = [_("Unknown country code.")]
+            else:
+                clean["country_id"] = value
+        elif field == "sector":
+            if not Sector.objects.filter(code=value).exists():
+                errors[field] = [_("Unknown sector code.")]
+            else:
+                clean["sector_id"] = value
+        elif field == "remuneration":
+            if value in (None, ""):
+                clean[field] = None
+            else:
+                try:
+                    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+                except (InvalidOperation, ValueError):
+                    errors[field] = [_("Enter an amount in euros.")]
+                else:
+                    if amount < 0 or amount >= Decimal("1000000"):
+                        errors[field] = [_("Enter an amount between 0 and 999999.99.")]
+                    else:
+                        clean[field] = amount
+        elif field == "keywords":
+            if not isinstance(value, list | tuple) or not all(isinstance(k, str) for k in value):
+                errors[field] = [_("Give a list of keywords.")]
+            else:
+                clean[field] = sorted({k.strip()[:100] for k in value if k.strip()})
+        elif field == "campaign":
+            if value in (None, ""):
+                clean["campaign_id"] = None
+            elif not Campaign.objects.filter(pk=value).exists():
+                errors[field] = [_("Unknown campaign.")]
+            else:
+                clean["campaign_id"] = int(value)
+        elif field in ("target_countries", "target_organisations", "target_programmes"):
+            clean[field] = _clean_targets(field, value, errors)
+    start, end = clean.get("start_date"), clean.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = [_("The end date must not be before the start date.")]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _clean_targets(field: str, value, errors: dict):
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        errors[field] = [_("Give a list.")]
+        return []
+    if field == "target_countries":
+        codes = {str(v) for v in value}
+        found = list(Country.objects.filter(code__in=codes))
+        if len(found) != len(codes):
+            errors[field] = [_("Unknown country code.")]
+        return found
+    try:
+        ids = {int(v) for v in value}
+    except (TypeError, ValueError):
+        errors[field] = [_("Give a list of identifiers.")]
+        return []
+    if field == "target_organisations":
+        found = list(OrganisationPage.objects.schools().filter(pk__in=ids))
+        message = _("Only existing training organisations can be targeted.")
+    else:
+        found = list(Programme.objects.filter(pk__in=ids, organisation__kind="school").select_related("organisation"))
+        message = _("Only programmes of existing training organisations can be targeted.")
+    if len(found) != len(ids):
+        errors[field] = [message]
+    return found
+
+
+def _apply(offer: OfferPage, clean: dict) -> None:
+    for field, value in clean.items():
+        if field in ("keywords", "target_countries", "target_organisations", "target_programmes"):
+            getattr(offer, field).set(value)
+        else:
+            setattr(offer, field, value)
+
+
+def _unique_slug(parent: OrganisationPage, title: str) -> str:
+    base = slugify(title)[:60] or "offre"
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _log(offer: OfferPage, action: str, by, **data) -> None:
+    log(instance=offer, action=f"portal.offer.{action}", user=by, data=data or None)
+
+
+def _set_status(offer: OfferPage, status: str) -> None:
+    # A revision carries content only: the status is written on the page row itself.
+    OfferPage.objects.filter(pk=offer.pk).update(status=status)
+    offer.status = status
+
+
+@transaction.atomic
+def create_offer(company: OrganisationPage, data: dict, *, by) -> OfferPage:
+    """A company administrator or an allowed secondary contact writes a new draft offer."""
+    if not perms.can_create_offer(by, company):
+        raise PermissionDenied
+    clean = clean_offer_data(data)
+    campaign_id = clean.pop("campaign_id", None)
+    if campaign_id is None:
+        current = Campaign.current()
+        campaign_id = current.pk if current else None
+    offer = OfferPage(
+        title=clean["title"],
+        slug=_unique_slug(company, clean["title"]),
+        author=by,
+        company=company,
+        status=S.DRAFT,
+        live=False,
+        campaign_id=campaign_id,
+    )
+    _apply(offer, {k: v for k, v in clean.items() if k != "title"})
+    company.add_child(instance=offer)
+    offer.save_revision(user=by, log_action=False)
+    perms.grant_offer_author(by, offer)
+    _log(offer, "create", by)
+    return offer
+
+
+@transaction.atomic
+def update_offer(offer: OfferPage, data: dict, *, by) -> OfferPage:
+    """Change a draft; a published offer is changed by renewing it (through moderation again)."""
+    check(offer, "edit", by)
+    clean = clean_offer_data(data, partial=True)
+    if "start_date" in clean or "end_date" in clean:
+        start = clean.get("start_date", offer.start_date)
+        end = clean.get("end_date", offer.end_date)
+        if start and end and end < start:
+            raise ValidationError({"end_date": [_("The end date must not be before the start date.")]})
+    if offer.live:
+        # A live offer sent back for changes: the approved version stays online, the changes wait in a revision.
+        offer = offer.get_latest_revision_as_object()
+        _apply(offer, clean)
+    else:
+        _apply(offer, clean)
+        offer.save()
+    offer.save_revision(user=by, log_action=False)
+    _log(offer, "edit", by)
+    return offer
+
+
+def _status_of_workflow(state: WorkflowState | None) -> str:
+    if state is None:
+        return S.DRAFT
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return S.DRAFT
+    if state.status == WorkflowState.STATUS_APPROVED:
+        return S.PUBLISHED
+    task = state.current_task_state.task.specific if state.current_task_state else None
+    if isinstance(task, CompanyAdminApprovalTask):
+        return S.AWAITING_COMPANY_VALIDATION
+    if isinstance(task, HubApprovalTask):
+        return S.AWAITING_HUB_VALIDATION
+    return S.DRAFT
+
+
+def sync_with_workflow(offer: OfferPage, *, by) -> None:
+    """Derive the status from the offer's workflow state (used when moderation starts elsewhere)."""
+    state = offer.current_workflow_state or offer.workflow_states.order_by("-created_at").first()
+    _enter(offer, _status_of_workflow(state), by=by)
+
+
+def _start_moderation(offer: OfferPage, *, by) -> None:
+    workflow = offer.get_workflow()
+    if workflow is None:
+        raise InvalidTransition(_("No moderation workflow is active."))
+    current = offer.current_workflow_state
+    if current is not None and current.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        current.resume(user=by)
+    elif current is None or current.status != WorkflowState.STATUS_IN_PROGRESS:
+        workflow.start(offer, by)
+    offer.refresh_from_db()
+    sync_with_workflow(offer, by=by)
+
+
+@transaction.atomic
+def submit_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Send a draft to moderation: the company administrator first (skipped when they wrote it), then the hub."""
+    check(offer, "submit", by)
+    offer.save_revision(user=by, log_action=False)
+    _log(offer, "submit", by, comment=comment)
+    _start_moderation(offer, by=by)
+    return offer
+
+
+def _pending_task_state(offer: OfferPage) -> TaskState:
+    state = offer.current_workflow_state
+    if state is None or state.current_task_state is None:
+        raise InvalidTransition(_("The offer is not awaiting moderation."))
+    return state.current_task_state.specific
+
+
+@transaction.atomic
+def approve_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Approve the current moderation step; the hub's approval publishes the offer."""
+    check(offer, "approve", by)
+    task_state = _pending_task_state(offer)
+    task_state.task.specific.on_action(task_state, by, "approve", comment=comment)
+    offer.refresh_from_db()
+    return offer
+
+
+@transaction.atomic
+def request_changes(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Send the offer back to its author with a comment; it returns to draft until submitted again."""
+    check(offer, "request-changes", by)
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Say what should change.")]})
+    task_state = _pending_task_state(offer)
+    task_state.task.specific.on_action(task_state, by, "reject", comment=comment.strip())
+    offer.refresh_from_db()
+    return offer
+
+
+def after_task_action(offer: OfferPage, task_state: TaskState, action_name: str, *, by, comment: str = "") -> None:
+    """Called by the approval tasks after any approve / reject, from the workspace, the API or the admin."""
+    offer.refresh_from_db()
+    state = task_state.workflow_state
+    state.refresh_from_db()
+    if action_name == "reject":
+        _enter(offer, S.DRAFT, by=by, comment=comment)
+    elif state.status == WorkflowState.STATUS_IN_PROGRESS:
+        _enter(offer, _status_of_workflow(state), by=by, comment=comment)
+    # When the last step approves, `publish_approved_offer` (the workflow's finish action) takes over.
+
+
+def publish_approved_offer(workflow_state: WorkflowState, user=None) -> None:
+    """The workflow's finish action: publish the approved revision, whoever approved it.
+
+    Access was decided by the approval task; hub moderators hold no Wagtail page permission.
+    """
+    obj = workflow_state.content_object.specific
+    obj.get_latest_revision().publish(user=user, skip_permission_checks=True)
+    if isinstance(obj, OfferPage):
+        obj.refresh_from_db()
+        _enter(obj, S.PUBLISHED, by=user)
+
+
+def _enter(offer: OfferPage, status: str, *, by, comment: str = "") -> None:
+    """Record the offer's new status and tell the people concerned."""
+    previous = offer.status
+    _set_status(offer, status)
+    if status == previous:
+        return
+    _notify_status(offer, status, by=by, comment=comment, previous=previous)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _company_admins(company):
+    from portal.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, memberships__organisation=company, memberships__role=Membership.Role.ADMIN
+    )
+
+
+def _author_and_admins(offer):
+    people = list(_company_admins(offer.company))
+    if offer.author and offer.author.is_active and offer.author not in people:
+        people.append(offer.author)
+    return people
+
+
+def _notify_status(offer: OfferPage, status: str, *, by, comment: str, previous: str) -> None:
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    common = {
+        "offer_id": offer.pk,
+        "offer_title": offer.title,
+        "offer_number": offer.number,
+        "company": offer.company.title,
+        "workspace_url": _absolute(reverse("offers:workspace", args=[offer.company_id])),
+    }
+    if status == S.AWAITING_COMPANY_VALIDATION:
+        author = offer.author.get_full_name() if offer.author else ""
+        recipients = [u for u in _company_admins(offer.company) if u != by]
+        notify_many(
+            "offer_to_validate", recipients, key=f"offer_to_validate:{offer.pk}:{stamp}", author=author, **common
+        )
+    elif status == S.AWAITING_HUB_VALIDATION:
+        hub = offer.company.reference_hub
+        if previous == S.AWAITING_COMPANY_VALIDATION:
+            notify_many("offer_approved", _author_and_admins(offer), key=f"offer_approved:{offer.pk}:{stamp}", **common)
+        if hub is not None:
+            moderators = [
+                m.user for m in HubModerator.objects.filter(hub=hub, user__is_active=True).select_related("user")
+            ]
+            notify_many(
+                "offer_to_moderate", moderators, key=f"offer_to_moderate:{offer.pk}:{stamp}", hub=hub.title, **common
+            )
+    elif status == S.DRAFT and previous in (S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION):
+        notify_many(
+            "offer_changes_requested",
+            _author_and_admins(offer),
+            key=f"offer_changes_requested:{offer.pk}:{stamp}",
+            comment=comment,
+            by=by.get_full_name() if by else "",
+            **common,
+        )
+    elif status == S.PUBLISHED and previous != S.PUBLISHED:
+        notify_many(
+            "offer_published",
+            _author_and_admins(offer),
+            key=f"offer_published:{offer.pk}:{stamp}",
+            offer_url=offer.get_full_url() or "",
+            **common,
+        )
+
+
+def _cancel_moderation(offer: OfferPage, *, by) -> None:
+    state = offer.current_workflow_state
+    if state is not None and state.status in (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES):
+        state.cancel(user=by)
+
+
+def _take_offline(offer: OfferPage, *, by) -> None:
+    if offer.live:
+        # Access was decided by `check`; company users hold no Wagtail page permission.
+        UnpublishPageAction(offer, user=by).execute(skip_permission_checks=True)
+        offer.refresh_from_db()
+
+
+@transaction.atomic
+def cancel_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Close the offer without a candidate (✘)."""
+    check(offer, "cancel", by)
+    _cancel_moderation(offer, by=by)
+    _take_offline(offer, by=by)
+    _enter(offer, S.CANCELLED, by=by)
+    _log(offer, "cancel", by, comment=comment)
+    return offer
+
+
+@transaction.atomic
+def unpublish_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Take a published offer offline; it can be renewed later."""
+    check(offer, "unpublish", by)
+    _take_offline(offer, by=by)
+    _enter(offer, S.UNPUBLISHED, by=by)
+    _log(offer, "unpublish", by, comment=comment)
+    return offer
+
+
+@transaction.atomic
+def fill_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Mark the offer as filled (« pourvue »): it leaves the public list."""
+    check(offer, "fill", by)
+    _take_offline(offer, by=by)
+    _enter(offer, S.FILLED, by=by)
+    _log(offer, "fill", by, comment=comment)
+    return offer
+
+
+@transaction.atomic
+def archive_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Put the offer in the archive tab; it can still be renewed or duplicated."""
+    check(offer, "archive", by)
+    _take_offline(offer, by=by)
+    _enter(offer, S.ARCHIVED, by=by)
+    _log(offer, "archive", by, comment=comment)
+    return offer
+
+
+def archive_for_campaign_end(offer: OfferPage) -> None:
+    """The end of a campaign archives the offers that were not renewed (no actor: the portal does it)."""
+    _cancel_moderation(offer, by=None)
+    _take_offline(offer, by=None)
+    _set_status(offer, S.ARCHIVED)
+    _log(offer, "archive", None, reason="campaign_ended")
+
+
+@transaction.atomic
+def renew_offer(
+    offer: OfferPage, *, by, data: dict | None = None, campaign: Campaign | None = None, comment: str = ""
+) -> OfferPage:
+    """Renew/edit (♻): apply the changes, attach the offer to the new campaign, and moderate it again.
+
+    A live offer stays online with its approved content until the new version is approved.
+    """
+    check(offer, "renew", by)
+    if data:
+        clean = clean_offer_data(data, partial=True)
+        clean.pop("campaign_id", None)
+        start = clean.get("start_date", offer.start_date)
+        end = clean.get("end_date", offer.end_date)
+        if start and end and end < start:
+            raise ValidationError({"end_date": [_("The end date must not be before the start date.")]})
+        _apply(offer, clean)
+    target = campaign or Campaign.current()
+    if target is not None:
+        # The campaign is the page's own, like its status: a live offer is renewed at once.
+        OfferPage.objects.filter(pk=offer.pk).update(campaign=target)
+        offer.campaign = target
+    offer.save_revision(user=by, log_action=False)
+    _log(offer, "renew", by, comment=comment, campaign=target.name if target else None)
+    _start_moderation(offer, by=by)
+    return offer
+
+
+@transaction.atomic
+def duplicate_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Copy the offer (📄) as a new draft of the same company, targeting included."""
+    check(offer, "duplicate", by)
+    if not perms.can_create_offer(by, offer.company):
+        raise PermissionDenied
+    source = offer.get_latest_revision_as_object() if offer.has_unpublished_changes else offer
+    copy = source.copy(
+        to=offer.company,
+        update_attrs={
+            "title": _("%(title)s (copy)") % {"title": source.title},
+            "slug": _unique_slug(offer.company, source.title),
+            "live": False,
+            "author": by,
+            "status": S.DRAFT,
+            "visits": 0,
+        },
+        keep_live=False,
+        user=by,
+        log_action=None,
+        copy_revisions=False,
+        process_child_object=None,
+    ).specific
+    copy.target_countries.set(source.target_countries.all())
+    copy.target_organisations.set(source.target_organisations.all())
+    copy.target_programmes.set(source.target_programmes.all())
+    copy.keywords.set([tag.name for tag in source.keywords.all()])
+    copy.save()
+    copy.save_revision(user=by, log_action=False)
+    perms.grant_offer_author(by, copy)
+    _log(copy, "duplicate", by, source=offer.pk)
+    return copy
+
+
+PERFORMERS = {
+    "submit": submit_offer,
+    "approve": approve_offer,
+    "request-changes": request_changes,
+    "cancel": cancel_offer,
+    "renew": renew_offer,
+    "duplicate": duplicate_offer,
+    "unpublish": unpublish_offer,
+    "fill": fill_offer,
+    "archive": archive_offer,
+}
+
+
+def perform(offer: OfferPage, action: str, *, by, comment: str = "") -> OfferPage:
+    """Take `action` on `offer` (the API's and the workspace's single entry point)."""
+    if action not in PERFORMERS:
+        raise ValidationError({"action": [_("Unknown action.")]})
+    return PERFORMERS[action](offer, by=by, comment=comment)
+
+
+@transaction.atomic
+def bulk_renew(company: OrganisationPage, offers, *, by, campaign: Campaign | None = None) -> list[OfferPage]:
+    """Renew several offers of a company for the new campaign at once; all or nothing."""
+    renewed = []
+    for offer in offers:
+        if offer.company_id != company.pk:
+            raise PermissionDenied
+        renewed.append(renew_offer(offer, by=by, campaign=campaign))
+    return renewed

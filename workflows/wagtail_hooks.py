@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+
+@hooks.register("register_log_actions")
+def register_offer_actions(actions):
+    """The offer lifecycle actions, as they appear in the page history."""
+    for action, label, message in [
+        ("create", _("Create offer"), _("Offer created")),
+        ("edit", _("Edit offer"), _("Offer edited")),
+        ("submit", _("Submit offer"), _("Offer submitted for validation")),
+        ("cancel", _("Cancel offer"), _("Offer closed without a candidate")),
+        ("renew", _("Renew offer"), _("Offer renewed for a new campaign")),
+        ("duplicate", _("Duplicate offer"), _("Offer duplicated")),
+        ("unpublish", _("Unpublish offer"), _("Offer unpublished")),
+        ("fill", _("Fill offer"), _("Offer marked as filled")),
+        ("archive", _("Archive offer"), _("Offer archived")),
+    ]:
+        actions.register_action(f"portal.offer.{action}", label, message)
