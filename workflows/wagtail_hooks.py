@@ -1,5 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from workflows.models import Campaign
 
 
 @hooks.register("register_log_actions")
@@ -17,3 +21,16 @@ def register_offer_actions(actions):
         ("archive", _("Archive offer"), _("Offer archived")),
     ]:
         actions.register_action(f"portal.offer.{action}", label, message)
+
+
+class CampaignViewSet(SnippetViewSet):
+    """Editors open and close the internship campaigns in the Wagtail admin."""
+
+    model = Campaign
+    icon = "date"
+    menu_label = _("Campaigns")
+    list_display = ["name", "starts_on", "ends_on", "closed_at"]
+    ordering = ["-starts_on"]
+
+
+register_snippet(CampaignViewSet)

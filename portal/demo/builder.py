@@ -32,8 +32,11 @@ from cms_pages.models import (
 from portal.accounts import permissions
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
 from portal.demo.guides import GUIDES
+from portal.notifications.services import without_notifications
 from portal.reference.choices import InternshipType, OfferStatus, OrganisationKind, StudyLevel
 from portal.reference.models import Country
+from workflows import services as offer_services
+from workflows.models import Campaign
 
 DEFAULT_PASSWORD = "portal-demo"
 DEFAULT_SEED = 2026
@@ -777,6 +780,8 @@ STATUS_SHARES = {
     OfferStatus.ARCHIVED: 0.05,
 }
 # Statuses of offers that have been live once: they keep a first publication date.
+DEMO_CAMPAIGN = "2026-2027"
+AWAITING_VALIDATION = {OfferStatus.AWAITING_COMPANY_VALIDATION, OfferStatus.AWAITING_HUB_VALIDATION}
 ONCE_PUBLISHED = {OfferStatus.PUBLISHED, OfferStatus.UNPUBLISHED, OfferStatus.FILLED, OfferStatus.ARCHIVED}
 TARGETED_SHARE = 0.10
 
@@ -1222,6 +1227,9 @@ class DemoBuilder:
     def create_offers(self) -> None:
         countries = [Country.objects.get(pk=code) for code in COUNTRY_WEIGHTS]
         all_programmes = [programme for programmes in self.programmes for programme in programmes]
+        campaign, _created = Campaign.objects.get_or_create(
+            name=DEMO_CAMPAIGN, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 6, 30)}
+        )
         slugs: dict[int, set[str]] = {}
         for plan in self.offers:
             company = plan.company.page
@@ -1253,6 +1261,7 @@ class DemoBuilder:
                 remuneration=plan.remuneration,
                 places=plan.places,
                 status=plan.status,
+                campaign=campaign,
             )
             if plan.status in ONCE_PUBLISHED:
                 offer.first_published_at = self._published_at(plan.published_days_ago)
@@ -1266,11 +1275,18 @@ class DemoBuilder:
                 else:
                     chosen = {all_programmes[i % len(all_programmes)].pk for i in picks}
                     offer.target_programmes.set([p for p in all_programmes if p.pk in chosen])
+            awaiting = plan.status in AWAITING_VALIDATION
+            if awaiting:
+                offer.status = OfferStatus.DRAFT  # the moderation workflow sets the awaiting status
             company.add_child(instance=offer)
             revision = offer.save_revision(user=plan.author.user, clean=False)
             if live:
                 revision.publish(user=plan.author.user, skip_permission_checks=True)
             permissions.grant_offer_author(plan.author.user, offer)
+            if awaiting:
+                # Through the real workflow, so that the demo approvers can act on it; no mail for demo data.
+                with without_notifications():
+                    offer_services.submit_offer(offer, by=plan.author.user)
             self.page_ids.append(offer.pk)
             self.tick(1)
 

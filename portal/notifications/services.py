@@ -1,12 +1,27 @@
 """Enqueueing notifications (a row first, then a Huey task once the transaction commits), and reading them."""
 
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
 
 from portal.exceptions import NotVisible
 from portal.notifications.models import Kind, Notification
+
+_state = threading.local()
+
+
+@contextmanager
+def without_notifications():
+    """Record and send nothing inside the block (demo data, imports of past events)."""
+    previous = getattr(_state, "muted", False)
+    _state.muted = True
+    try:
+        yield
+    finally:
+        _state.muted = previous
 
 
 def _enqueue_on_commit(notification: Notification) -> None:
@@ -17,7 +32,7 @@ def _enqueue_on_commit(notification: Notification) -> None:
     transaction.on_commit(lambda: deliver_notification(notification.pk), robust=True)
 
 
-def notify(kind: str, recipient, *, key: str, **payload) -> Notification:
+def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
     """Record a notification for `recipient` and send its e-mail after the current transaction commits.
 
     `key` makes the call idempotent: notifying twice with the same key records and sends once.
@@ -25,6 +40,8 @@ def notify(kind: str, recipient, *, key: str, **payload) -> Notification:
     """
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
+    if getattr(_state, "muted", False):
+        return None
     notification, created = Notification.objects.get_or_create(
         key=key, defaults={"kind": kind, "recipient": recipient, "payload": payload}
     )
@@ -44,7 +61,9 @@ def notify_many(kind: str, recipients: Iterable, *, key: str, **payload) -> list
         if recipient.pk in seen or not recipient.is_active:
             continue
         seen.add(recipient.pk)
-        notifications.append(notify(kind, recipient, key=f"{key}:{recipient.pk}", **payload))
+        notification = notify(kind, recipient, key=f"{key}:{recipient.pk}", **payload)
+        if notification is not None:
+            notifications.append(notification)
     return notifications
 
 

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from cms_pages.models import GuidePage, OfferPage, OrganisationPage
 from portal.accounts import permissions as perms
 from portal.accounts.models import HubModerator, Membership, Student, User
+from portal.notifications.models import Notification
 from portal.reference.choices import OfferStatus
+from workflows import services
 
 
 @pytest.mark.django_db
@@ -46,3 +48,10 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     assert User.objects.get(email="tutor@school1.demo.example").school_roles.count() == 2
     for email in ("editor@demo.example", "student1@demo.example", "tutor@school1.demo.example"):
         assert client.login(email=email, password="demo-Password-1"), email
+
+    # Offers awaiting validation sit in the real workflow: the demo moderator can approve one, and no mail went out.
+    assert not Notification.objects.exists()
+    waiting = OfferPage.objects.get(company=company, status=OfferStatus.AWAITING_HUB_VALIDATION)
+    services.approve_offer(waiting, by=moderator)
+    waiting.refresh_from_db()
+    assert waiting.live and waiting.status == OfferStatus.PUBLISHED
