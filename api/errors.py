@@ -4,16 +4,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.exceptions import InvalidTransition, NotVisible
+from portal.exceptions import NotVisible, PortalError
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
+class Refused(exceptions.APIException):
+    """A domain refusal (`PortalError`) with its own status, code and, if it is about one input, that field."""
+
+    def __init__(self, error: PortalError):
+        self.status_code = error.status
+        self.field = error.field
+        super().__init__(detail=str(error.message), code=error.code)
 
 
 def _field_errors(detail) -> dict[str, list[str]]:
@@ -48,8 +52,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, InvalidTransition):
-        exc = Conflict(detail=str(exc.message))
+    elif isinstance(exc, PortalError):
+        exc = Refused(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -58,5 +62,6 @@ def exception_handler(exc, context):
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        body = {"detail": str(detail), "code": code, "errors": {}}
+        field = getattr(exc, "field", None)
+        body = {"detail": str(detail), "code": code, "errors": {field: [str(detail)]} if field else {}}
     return Response(body, status=response.status_code, headers=dict(response.headers.items()))

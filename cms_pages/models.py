@@ -326,6 +326,16 @@ class OfferQuerySet(PageQuerySet):
             | Q(target_programmes__isnull=False)
         ).distinct()
 
+    def visible_to(self, user):
+        """The offers whose targeting admits `user` (targeting and scope decided in SQL)."""
+        from portal.accounts.permissions import offer_audience_q
+
+        return self.filter(offer_audience_q(user))
+
+    def searchable_by(self, user):
+        """What the public search lists for `user`: live, published offers their targeting admits."""
+        return self.live().filter(status=OfferStatus.PUBLISHED).visible_to(user)
+
     def for_listing(self):
         """The columns and joins every list of offers needs, without N+1."""
         return self.select_related("company", "country", "sector").prefetch_related("keywords")

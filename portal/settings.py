@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.reference",
     "portal.notifications",
     "portal.cvbook",
+    "portal.recruitment",
     "portal.demo",
     "cms_pages",
     "api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("comptes/", include("portal.accounts.urls")),
     path("espace/", include("workflows.urls")),
+    path("candidatures/", include("portal.recruitment.urls")),
 ]
 
 if settings.DEBUG:

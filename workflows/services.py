@@ -548,6 +548,19 @@ def fill_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     return offer
 
 
+def fill_by_acceptances(offer: OfferPage, *, by) -> OfferPage:
+    """Accepted applications took every place: a published offer becomes filled and leaves the public list.
+
+    No permission check here: the caller accepted an application, which its own service checked.
+    """
+    if offer.status != S.PUBLISHED:
+        return offer
+    _take_offline(offer, by=by)
+    _enter(offer, S.FILLED, by=by)
+    _log(offer, "fill", by, comment="")
+    return offer
+
+
 @transaction.atomic
 def archive_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     """Put the offer in the archive tab; it can still be renewed or duplicated."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OfferPage
 from portal.accounts import permissions as perms
+from portal.reference.choices import ApplicationStatus
 from portal.reference.choices import OfferStatus as S
 from workflows import services
 
@@ -37,7 +38,16 @@ def tab_rows(offers: QuerySet, tab: str, *, title: str = "", status: str = "") -
         rows = rows.filter(title__icontains=title)
     if status:
         rows = rows.filter(status=status)
-    return rows.select_related("author", "campaign").order_by("-pk")
+    return (
+        rows.select_related("author", "campaign")
+        .annotate(
+            application_count=Count("applications", distinct=True),
+            new_application_count=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.PENDING), distinct=True
+            ),
+        )
+        .order_by("-pk")
+    )
 
 
 def row_actions(offer: OfferPage, capabilities: dict) -> list[str]:

@@ -298,10 +298,63 @@ def offer_in_workspace(user, offer) -> bool:
     return OfferPage.objects.filter(offer_workspace_q(user), pk=offer.pk).exists()
 
 
+def offer_audience_q(user):
+    """The offers whose targeting admits `user`, as a Q over OfferPage, decided in the database.
+
+    An untargeted offer admits everybody. A targeted one narrows its audience by degrees (country, then
+    training organisation, then programme): a student is admitted when every non-empty target list
+    holds their school's country, their school and their programme. The company's own people (its
+    workspace) always are.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from cms_pages.models import OfferPage
+
+    through = {
+        field: getattr(OfferPage, field).through
+        for field in ("target_countries", "target_organisations", "target_programmes")
+    }
+
+    def targets(field):
+        return through[field].objects.filter(offerpage=OuterRef("pk"))
+
+    untargeted = (
+        ~Exists(targets("target_countries"))
+        & ~Exists(targets("target_organisations"))
+        & ~Exists(targets("target_programmes"))
+    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return untargeted
+    audience = untargeted | offer_workspace_q(user)
+    student = getattr(user, "student", None)
+    if student is not None:
+        school_country = student.school.country_id
+        matching = (
+            (
+                ~Exists(targets("target_countries"))
+                | Exists(targets("target_countries").filter(country_id=school_country))
+            )
+            & (
+                ~Exists(targets("target_organisations"))
+                | Exists(targets("target_organisations").filter(organisationpage_id=student.school_id))
+            )
+            & (
+                ~Exists(targets("target_programmes"))
+                | Exists(targets("target_programmes").filter(programme_id=student.programme_id))
+            )
+        )
+        audience |= matching
+    return audience
+
+
 def offer_visible(user, offer) -> bool:
-    """May the user know that this offer exists? Live public offers: anybody; others: their workspace."""
+    """May the user know that this offer exists? Live offers: their audience; others: the company's workspace."""
+    from cms_pages.models import OfferPage
+
     if offer.live and not offer.is_targeted:
         return True
+    if offer.live:
+        return OfferPage.objects.filter(offer_audience_q(user), pk=offer.pk).exists()
     return offer_in_workspace(user, offer)
 
 
@@ -339,3 +392,120 @@ def require_offer_action(user, action: str, offer) -> None:
         raise NotVisible
     if not can_take_offer_action(user, action, offer):
         raise PermissionDenied
+
+
+# Applications: the company side manages them, the school staff follow their students', a student owns theirs.
+
+
+def applications_company_q(user):
+    """The applications the company side of `user` receives and manages, as a Q over Application.
+
+    Offers: the company's administrators (every offer) and each offer's author. Spontaneous
+    applications: the administrators alone.
+    """
+    from django.db.models import Q
+
+    from portal.accounts.models import OfferUserPermission, OrganisationUserPermission
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return (
+        Q(
+            offer__isnull=False,
+            company__in=_held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission),
+        )
+        | Q(offer__in=_held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission))
+        | Q(
+            offer__isnull=True,
+            company__in=_held(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OrganisationUserPermission),
+        )
+    )
+
+
+def applications_school_q(user):
+    """The applications of the students that `user` follows as school staff (read only), as a Q."""
+    from django.db.models import Q
+
+    from portal.accounts.models import OrganisationUserPermission, ProgrammeUserPermission
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return Q(student__student__school__in=_held(user, FOLLOW_STUDENTS, OrganisationUserPermission)) | Q(
+        student__student__programme__in=_held(user, FOLLOW_STUDENTS, ProgrammeUserPermission)
+    )
+
+
+def applications_visible_q(user):
+    """Every application `user` may read: their own, the company side's, their followed students'."""
+    from django.db.models import Q
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return Q(student=user) | applications_company_q(user) | applications_school_q(user)
+
+
+def _application_matches(user, q, application) -> bool:
+    from portal.recruitment.models import Application
+
+    return Application.objects.filter(q, pk=application.pk).exists()
+
+
+def can_read_application(user, application) -> bool:
+    return _application_matches(user, applications_visible_q(user), application)
+
+
+def can_manage_application(user, application) -> bool:
+    """May `user` act for the company on this application (read it, change its status, write to the student)?"""
+    return _application_matches(user, applications_company_q(user), application)
+
+
+def require_application_reader(user, application) -> None:
+    """404 unless the user may read the application (its existence is private)."""
+    if not can_read_application(user, application):
+        raise NotVisible
+
+
+def require_application_manager(user, application) -> None:
+    """404 outside the application's readers, 403 for readers who may not act for the company."""
+    require_application_reader(user, application)
+    if not can_manage_application(user, application):
+        raise PermissionDenied
+
+
+def application_recipients(application):
+    """Who receives a new application: the offer's author, or the administrators (spontaneous, or no author)."""
+    from portal.accounts.models import Membership, User
+
+    offer = application.offer if application.offer_id else None
+    if offer is not None and offer.author_id and can(offer.author, VIEW_OFFER_APPLICATIONS, offer):
+        return [offer.author]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=application.company_id,
+            memberships__role=Membership.Role.ADMIN,
+        )
+    )
+
+
+def followers_of(student_user):
+    """The school staff who follow `student_user`: the whole school's staff and their programme's."""
+    from django.db.models import Q
+
+    from portal.accounts.models import User
+
+    student = getattr(student_user, "student", None)
+    if student is None:
+        return []
+    scope = Q(school_roles__school_id=student.school_id, school_roles__programme__isnull=True)
+    if student.programme_id:
+        scope |= Q(school_roles__programme_id=student.programme_id)
+    return list(User.objects.filter(scope, is_active=True).distinct())
+
+
+def is_student(user) -> bool:
+    from portal.accounts.models import Student
+
+    return bool(user and user.is_authenticated and Student.objects.filter(user=user).exists())

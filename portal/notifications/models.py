@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
     OFFER_PUBLISHED = "offer_published", _("Offer published")
     CAMPAIGN_ENDING = "campaign_ending", _("Campaign ending")
     OFFERS_ARCHIVED = "offers_archived", _("Offers archived")
+    APPLICATION_RECEIVED = "application_received", _("New application")
+    APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    APPLICATION_MESSAGE = "application_message", _("Message about an application")
 
 
 # Payload entries holding an ISO date, shown as dates in the recipient's language.

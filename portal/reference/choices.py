@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -40,3 +41,17 @@ class Audience(models.TextChoices):
     COMPANY = "company", _("Companies")
     STUDENT = "student", _("Students")
     SCHOOL = "school", _("Training organisations")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("application status", "Pending")
+    READ = "read", pgettext_lazy("application status", "Read")
+    INTERVIEW = "interview", pgettext_lazy("application status", "Interview")
+    ACCEPTED = "accepted", pgettext_lazy("application status", "Accepted")
+    CANCELLED = "cancelled", pgettext_lazy("application status", "Cancelled")
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV")
+    MOTIVATION_LETTER = "motivation_letter", _("Motivation letter")
+    OTHER = "other", _("Other document")

@@ -1,0 +1,276 @@
+"""What people do with applications: apply, read, change the status, withdraw, write to the student.
+
+Every operation checks access through `portal.accounts.permissions`, writes inside one transaction and
+enqueues its notifications on commit. Files are written only once the whole submission is accepted,
+and removed again if the submission does not land.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cms_pages.models import OfferPage, OrganisationPage
+from portal.accounts import permissions as perms
+from portal.exceptions import AlreadyDone, InvalidTransition, NotVisible, PortalError
+from portal.notifications.services import notify, notify_many
+from portal.recruitment import documents
+from portal.recruitment.models import Application, ApplicationDocument, ApplicationEvent, ApplicationMessage
+from portal.reference.choices import ApplicationStatus as A
+from portal.reference.choices import OfferStatus
+
+# The statuses the company side may set, from each status. `read` is set by the first opening only.
+COMPANY_TRANSITIONS = {
+    A.PENDING: (A.INTERVIEW, A.ACCEPTED, A.CANCELLED),
+    A.READ: (A.INTERVIEW, A.ACCEPTED, A.CANCELLED),
+    A.INTERVIEW: (A.ACCEPTED, A.CANCELLED),
+    A.ACCEPTED: (A.CANCELLED,),
+    A.CANCELLED: (),
+}
+# The student may withdraw an application that is still alive.
+STUDENT_WITHDRAWABLE = (A.PENDING, A.READ, A.INTERVIEW, A.ACCEPTED)
+SETTABLE = (A.INTERVIEW, A.ACCEPTED, A.CANCELLED)
+MAX_MESSAGE_LENGTH = 5000
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _payload(application: Application) -> dict:
+    return {
+        "application_id": application.pk,
+        "student": application.student.get_full_name() or application.student.email,
+        "offer_title": application.offer.title if application.offer_id else "",
+        "offer_number": application.offer.number if application.offer_id else "",
+        "company": application.company.title,
+        "url": _absolute(reverse("recruitment:detail", args=[application.pk])),
+    }
+
+
+def _student_of(user):
+    student = getattr(user, "student", None) if user is not None and user.is_authenticated else None
+    if student is None:
+        raise PermissionDenied(_("Only a student may apply."))
+    return student
+
+
+def _check_offer_open(offer: OfferPage, user) -> None:
+    if not perms.offer_visible(user, offer):
+        raise NotVisible
+    if not offer.live or offer.status != OfferStatus.PUBLISHED:
+        raise InvalidTransition(_("This offer no longer accepts applications."))
+
+
+def _check_message(message: str) -> str:
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise PortalError(
+            _("The message must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH},
+            field="message",
+        )
+    return message
+
+
+def apply(
+    student_user,
+    *,
+    offer: OfferPage | None = None,
+    company: OrganisationPage | None = None,
+    message: str = "",
+    cv=None,
+    motivation_letter=None,
+    others=(),
+) -> Application:
+    """Apply to a published offer the student may see, or spontaneously to a company.
+
+    Refusals: not a student (403), an offer or company the student may not see (404), an offer that
+    no longer takes applications or an active application already sent (409), missing or refused
+    files (400, 413, 415). Nothing is stored when refused: no row, no file.
+    """
+    _student_of(student_user)
+    if (offer is None) == (company is None):
+        raise PortalError(_("Choose an offer or a company."), field="offer")
+    if offer is not None:
+        _check_offer_open(offer, student_user)
+        company = offer.company
+    elif not (company.live and company.is_company):
+        raise NotVisible
+    message = _check_message(message)
+    uploads = documents.check_uploads(cv, motivation_letter, others)
+    if _already_applied(student_user, offer=offer, company=company):
+        raise AlreadyDone(_("You have already applied to this offer.") if offer else _("You have already applied."))
+
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                student=student_user, offer=offer, company=company, message=message
+            )
+            for upload in uploads:
+                document = ApplicationDocument(application=application)
+                documents.store(upload, document)
+                written.append(document.file.name)
+                document.save()
+            ApplicationEvent.objects.create(application=application, by=student_user, before="", after=A.PENDING)
+            notify_many(
+                "application_received",
+                perms.application_recipients(application),
+                key=f"application_received:{application.pk}",
+                spontaneous=offer is None,
+                message=message,
+                **_payload(application),
+            )
+    except IntegrityError as error:
+        documents.delete_files(written)
+        if _already_applied(student_user, offer=offer, company=company):
+            # A simultaneous submission of the same student landed first.
+            raise AlreadyDone(_("You have already applied to this offer.")) from error
+        raise
+    except BaseException:
+        documents.delete_files(written)
+        raise
+    return application
+
+
+def _already_applied(student_user, *, offer, company) -> bool:
+    applications = Application.objects.active().filter(student=student_user)
+    if offer is not None:
+        return applications.filter(offer=offer).exists()
+    return applications.filter(offer__isnull=True, company=company).exists()
+
+
+def open_application(application: Application, *, by) -> Application:
+    """`by` opens the application: refused outside its readers (404); the company side's first opening marks it read."""
+    perms.require_application_reader(by, application)
+    if application.status == A.PENDING and perms.can_manage_application(by, application):
+        with transaction.atomic():
+            now = timezone.now()
+            # Conditional, so that two simultaneous first openings record one change.
+            if Application.objects.filter(pk=application.pk, status=A.PENDING).update(
+                status=A.READ, read_at=now, updated_at=now
+            ):
+                ApplicationEvent.objects.create(application=application, by=by, before=A.PENDING, after=A.READ)
+                _notify_status(application, A.READ, by=by, comment="")
+        application.refresh_from_db(fields=["status", "read_at", "updated_at"])
+    return application
+
+
+def allowed_statuses(application: Application, user) -> list[str]:
+    """The statuses `user` may set on the application now (for the buttons and the API)."""
+    if perms.can_manage_application(user, application):
+        return list(COMPANY_TRANSITIONS[application.status])
+    if application.student_id == getattr(user, "pk", None) and application.status in STUDENT_WITHDRAWABLE:
+        return [A.CANCELLED]
+    return []
+
+
+@transaction.atomic
+def change_status(application: Application, to: str, *, by, comment: str = "") -> Application:
+    """Move the application to `to` with an optional comment, kept in its history and notified.
+
+    The company side may set interview, accepted or cancelled; the student may only withdraw
+    (cancelled). When the accepted applications take every place of the offer, it becomes filled.
+    """
+    if to not in SETTABLE:
+        raise PortalError(
+            _("Choose one of these statuses: %(statuses)s.") % {"statuses": ", ".join(SETTABLE)}, field="status"
+        )
+    perms.require_application_reader(by, application)
+    application = (
+        Application.objects.select_for_update().select_related("offer", "company", "student").get(pk=application.pk)
+    )
+    company_side = perms.can_manage_application(by, application)
+    own = application.student_id == by.pk
+    if not company_side and not (own and to == A.CANCELLED):
+        raise PermissionDenied
+    allowed = COMPANY_TRANSITIONS[application.status] if company_side else ()
+    if own and application.status in STUDENT_WITHDRAWABLE:
+        allowed = (*allowed, A.CANCELLED)
+    if to not in allowed:
+        raise InvalidTransition(
+            _("An application cannot go from “%(before)s” to “%(after)s”.")
+            % {"before": A(application.status).label, "after": A(to).label}
+        )
+    comment = (comment or "").strip()
+    before = application.status
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+    ApplicationEvent.objects.create(application=application, by=by, before=before, after=to, comment=comment)
+    if own and to == A.CANCELLED and not company_side:
+        notify_many(
+            "application_withdrawn",
+            perms.application_recipients(application),
+            key=f"application_withdrawn:{application.pk}",
+            **_payload(application),
+        )
+    else:
+        _notify_status(application, to, by=by, comment=comment)
+    if to == A.ACCEPTED and application.offer_id:
+        _fill_when_complete(application.offer, by=by)
+    return application
+
+
+def withdraw(application: Application, *, by, comment: str = "") -> Application:
+    """The student withdraws their application (status cancelled)."""
+    return change_status(application, A.CANCELLED, by=by, comment=comment)
+
+
+def _fill_when_complete(offer: OfferPage, *, by) -> None:
+    from workflows.services import fill_by_acceptances
+
+    accepted = Application.objects.filter(offer=offer, status=A.ACCEPTED).count()
+    if accepted >= offer.places:
+        fill_by_acceptances(OfferPage.objects.get(pk=offer.pk), by=by)
+
+
+def _notify_status(application: Application, status: str, *, by, comment: str) -> None:
+    """The student and the school staff who follow them learn each new status."""
+    recipients = [application.student, *perms.followers_of(application.student)]
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    notify_many(
+        "application_status_changed",
+        recipients,
+        key=f"application_status_changed:{application.pk}:{status}:{stamp}",
+        status=status,
+        status_label=str(A(status).label),
+        comment=comment,
+        **_payload(application),
+    )
+
+
+@transaction.atomic
+def send_message(application: Application, body: str, *, by) -> ApplicationMessage:
+    """The company side writes to the student: the message is kept with the application and e-mailed."""
+    perms.require_application_manager(by, application)
+    body = (body or "").strip()
+    if not body:
+        raise PortalError(_("Write a message."), field="body")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise PortalError(
+            _("The message must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH},
+            field="body",
+        )
+    message = ApplicationMessage.objects.create(application=application, sender=by, body=body)
+    notify(
+        "application_message",
+        application.student,
+        key=f"application_message:{message.pk}",
+        body=body,
+        sender=by.get_full_name() or by.email,
+        **_payload(application),
+    )
+    return message
+
+
+def document_for(application: Application, document_id: int, *, by) -> ApplicationDocument:
+    """A document of the application, for a reader of the application only (404 for anyone else)."""
+    perms.require_application_reader(by, application)
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotVisible
+    return document
