@@ -1,18 +1,21 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PortalPagination
+from cms_pages.forms import ORDERINGS, OfferSearchForm
 from cms_pages.models import OfferPage, OrganisationPage
+from cms_pages.search import search_offers
 from portal.accounts import permissions as perms
-from portal.reference.choices import OfferStatus
+from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from workflows import services, visits, workspace
 from workflows.models import Campaign
 
@@ -183,8 +186,113 @@ def _payload(request) -> dict:
     return {key: request.data[key] for key in data.validated_data if key in request.data}
 
 
-class OfferCreateView(APIView):
-    permission_classes = [IsAuthenticated]
+class OfferSummarySerializer(serializers.ModelSerializer):
+    """One offer of the public search: what a result shows, with labels beside the stable codes."""
+
+    number = serializers.CharField(read_only=True)
+    company = serializers.SerializerMethodField()
+    internship_type_label = serializers.CharField(source="get_internship_type_display", read_only=True)
+    study_level_label = serializers.CharField(source="get_study_level_display", read_only=True)
+    country = serializers.CharField(source="country_id")
+    country_label = serializers.CharField(source="country.label")
+    sector = serializers.CharField(source="sector_id")
+    sector_label = serializers.CharField(source="sector.label")
+    keywords = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField(source="first_published_at")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OfferPage
+        fields = [
+            "id",
+            "number",
+            "title",
+            "status",
+            "company",
+            "internship_type",
+            "internship_type_label",
+            "study_level",
+            "study_level_label",
+            "duration_weeks",
+            "start_date",
+            "end_date",
+            "city",
+            "country",
+            "country_label",
+            "sector",
+            "sector_label",
+            "keywords",
+            "remuneration",
+            "places",
+            "published_at",
+            "url",
+        ]
+
+    def get_company(self, offer) -> dict:
+        return {"id": offer.company_id, "name": offer.company.title}
+
+    def get_keywords(self, offer) -> list[str]:
+        return offer.keyword_list
+
+    def get_url(self, offer) -> str | None:
+        return offer.get_full_url(self.context.get("request"))
+
+
+class FacetTermSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class OfferFacetsSerializer(serializers.Serializer):
+    sector = FacetTermSerializer(many=True)
+    country = FacetTermSerializer(many=True)
+    internship_type = FacetTermSerializer(many=True)
+    level = FacetTermSerializer(many=True)
+
+
+class OfferSearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = OfferSummarySerializer(many=True)
+    facets = OfferFacetsSerializer()
+
+
+class OfferListView(APIView):
+    """The public search (`GET`, anyone, targeting applied) and the creation of a draft (`POST`, company side)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="words of the title, mission, keywords or company"),
+            OpenApiParameter("sector", str, description="NACE division code, e.g. 62"),
+            OpenApiParameter("country", str, description="ISO 3166-1 alpha-2 code"),
+            OpenApiParameter("city", str),
+            OpenApiParameter("internship_type", str, enum=InternshipType.values),
+            OpenApiParameter("level", str, enum=StudyLevel.values),
+            OpenApiParameter("organisation", int, description="the company's id"),
+            OpenApiParameter("start_after", OpenApiTypes.DATE),
+            OpenApiParameter("start_before", OpenApiTypes.DATE),
+            OpenApiParameter("ordering", str, enum=[code for code, _label in ORDERINGS]),
+        ],
+        responses=OfferSearchPageSerializer,
+        operation_id="offers_search",
+    )
+    def get(self, request):
+        form = OfferSearchForm(request.query_params)
+        if not form.is_valid():
+            raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
+        found = search_offers(request.user, form.cleaned_data)
+        paginator = PortalPagination()
+        page = paginator.paginate_queryset(found.offers, request, view=self)
+        response = paginator.get_paginated_response(
+            OfferSummarySerializer(page, many=True, context={"request": request}).data
+        )
+        response.data["facets"] = found.facets
+        response.data["ordering"] = found.ordering
+        return response
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})
     def post(self, request):

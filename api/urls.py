@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, me, notifications, offers, organisations, registrations, stats
+from api import applications, auth, me, notifications, offers, organisations, registrations, stats
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,15 +32,43 @@ urlpatterns = [
         organisations.ContactDetailView.as_view(),
         name="api-contact",
     ),
-    # offers, company side
-    path("offers", offers.OfferCreateView.as_view(), name="api-offers"),
+    # offers: the public search; the company side's drafts and lifecycle
+    path("offers", offers.OfferListView.as_view(), name="api-offers"),
     path("offers/<int:offer_id>", offers.OfferDetailView.as_view(), name="api-offer"),
+    path(
+        "offers/<int:offer_id>/applications",
+        applications.OfferApplicationsView.as_view(),
+        name="api-offer-applications",
+    ),
+    path(
+        "offers/<int:offer_id>/applications.<str:fmt>",
+        applications.OfferApplicationsExportView.as_view(),
+        name="api-offer-applications-export",
+    ),
     path("offers/<int:offer_id>/<slug:action>", offers.OfferActionView.as_view(), name="api-offer-action"),
     path("companies/<int:company_id>/offers", offers.CompanyOffersView.as_view(), name="api-company-offers"),
     path("companies/<int:company_id>/offers/renew", offers.BulkRenewView.as_view(), name="api-company-offers-renew"),
     path("moderation/offers", offers.ModerationQueueView.as_view(), name="api-moderation-offers"),
     path("campaigns", offers.CampaignListView.as_view(), name="api-campaigns"),
     path("stats", stats.StatsView.as_view(), name="api-stats"),
+    # applications: students apply, the company side answers, school staff follow
+    path("applications", applications.ApplicationListView.as_view(), name="api-applications"),
+    path("applications/<int:application_id>", applications.ApplicationDetailView.as_view(), name="api-application"),
+    path(
+        "applications/<int:application_id>/status",
+        applications.ApplicationStatusView.as_view(),
+        name="api-application-status",
+    ),
+    path(
+        "applications/<int:application_id>/messages",
+        applications.ApplicationMessagesView.as_view(),
+        name="api-application-messages",
+    ),
+    path(
+        "applications/<int:application_id>/documents/<int:document_id>",
+        applications.ApplicationDocumentView.as_view(),
+        name="api-application-document",
+    ),
     # notifications (in-app) of the signed-in user
     path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/read-all", notifications.NotificationReadAllView.as_view(), name="api-notifications-read-all"),

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -248,9 +250,14 @@ class OrganisationPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.is_company:
+            user = request.user
             context["offers"] = (
-                OfferPage.objects.live().public().untargeted().filter(company=self).for_listing()[:PAGE_SIZE]
+                OfferPage.objects.searchable_by(user)
+                .filter(company=self)
+                .for_listing()
+                .order_by("-first_published_at", "-pk")[:PAGE_SIZE]
             )
+            context["is_student"] = user.is_authenticated and hasattr(user, "student")
         return context
 
 
@@ -282,8 +289,8 @@ class Programme(Orderable):
             raise ValidationError(_("Only a training organisation has programmes."))
 
 
-class OfferIndexPage(Page):
-    """The public list of live offers (the search comes on top of it)."""
+class OfferIndexPage(RoutablePageMixin, Page):
+    """The public offer search: keywords, filters, facet counts (« recherche guidée »), targeting applied."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -298,13 +305,66 @@ class OfferIndexPage(Page):
     class Meta:
         verbose_name = _("offer index")
 
-    def get_context(self, request, *args, **kwargs):
+    @path("")
+    def search(self, request):
+        """The search form, the facets beside the results, one page of offers."""
         from django.core.paginator import Paginator
 
-        context = super().get_context(request, *args, **kwargs)
-        offers = OfferPage.objects.live().public().untargeted().for_listing().order_by("-first_published_at")
-        context["offers"] = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-        return context
+        from cms_pages.forms import OfferSearchForm
+        from cms_pages.search import search_offers
+
+        form = OfferSearchForm(request.GET)
+        data = form.cleaned_data if form.is_valid() else {}
+        found = search_offers(request.user, data)
+        return self.render(
+            request,
+            context_overrides={
+                "form": form,
+                "offers": Paginator(found.offers, PAGE_SIZE).get_page(request.GET.get("page")),
+                "facets": _facet_links(request, found.facets),
+                "ordering": found.ordering,
+                "searching": any(value for name, value in data.items() if name != "ordering"),
+            },
+        )
+
+    @path("numero/<int:number>/", name="by_number")
+    def by_number(self, request, number: int):
+        """An offer by its number (N° 00381), for links in e-mails and on paper: 404 unless its reader may see it."""
+        from django.shortcuts import redirect
+
+        offer = OfferPage.objects.searchable_by(request.user).filter(pk=number).first()
+        if offer is None:
+            raise Http404
+        return redirect(offer.get_url(request))
+
+
+FACET_TITLES = {
+    "sector": _("Sector"),
+    "country": _("Country"),
+    "internship_type": _("Internship type"),
+    "level": _("Study level"),
+}
+
+
+def _facet_links(request, facets: dict) -> list[dict]:
+    """Each facet with its terms, and for each term the link that adds it to the search (or removes it)."""
+    shown = []
+    for name, rows in facets.items():
+        if not rows:
+            continue
+        selected = request.GET.get(name, "")
+        terms = []
+        for row in rows:
+            params = request.GET.copy()
+            params.pop("page", None)
+            chosen = str(row["code"]) == selected
+            if chosen:
+                params.pop(name, None)
+            else:
+                params[name] = row["code"]
+            terms.append({**row, "selected": chosen, "url": f"?{params.urlencode()}"})
+        shown.append({"name": name, "title": FACET_TITLES[name], "terms": terms})
+    return shown
 
 
 class OfferKeyword(TaggedItemBase):
@@ -333,8 +393,9 @@ class OfferQuerySet(PageQuerySet):
         return self.filter(offer_audience_q(user))
 
     def searchable_by(self, user):
-        """What the public search lists for `user`: live, published offers their targeting admits."""
-        return self.live().filter(status=OfferStatus.PUBLISHED).visible_to(user)
+        """What the public search lists for `user`: the offers online (a renewed offer stays online with its
+        approved version while the new one is moderated) that their targeting admits."""
+        return self.live().public().visible_to(user)
 
     def for_listing(self):
         """The columns and joins every list of offers needs, without N+1."""
@@ -519,10 +580,29 @@ class OfferPage(Page):
         obj.campaign_id = self.campaign_id
         return obj
 
+    def get_context(self, request, *args, **kwargs):
+        """The offer, its company's presentation, and where the reader stands: may apply, has applied."""
+        from portal.recruitment.models import Application
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        student = getattr(user, "student", None) if user.is_authenticated else None
+        context["is_student"] = student is not None
+        context["own_application"] = (
+            Application.objects.active().filter(student=user, offer=self).first() if student is not None else None
+        )
+        return context
+
     def serve(self, request, *args, **kwargs):
-        """The public page of a published offer; each visitor session counts as one visit."""
+        """The public page of a published offer; each visitor session counts as one visit.
+
+        A targeted offer answers 404 to anybody outside its audience: its existence is not revealed.
+        """
+        from portal.accounts.permissions import offer_visible
         from workflows import visits
 
+        if not offer_visible(request.user, self):
+            raise Http404
         response = super().serve(request, *args, **kwargs)
         if self.live:
             visits.record(request, self)
@@ -550,7 +630,11 @@ class OfferPage(Page):
             parent = self.get_parent()
             if parent is not None:
                 self.company_id = parent.pk
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        # The search entry is written on post_save, before the keywords (a child relation) are committed:
+        # write it again now that they are, so that a search by keyword finds the offer.
+        index.insert_or_update_object(self)
+        return result
 
 
 class GuideIndexPage(Page):

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads the form: students' uploads keep their names' faults visible.
+    "portal.recruitment.uploads.MarkFileNamesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -259,7 +261,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["api.schema.only_portal_api"],
-    "ENUM_NAME_OVERRIDES": {"StudyLevelEnum": "portal.reference.choices.StudyLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "StudyLevelEnum": "portal.reference.choices.StudyLevel",
+        "OfferStatusEnum": "portal.reference.choices.OfferStatus",
+        "ApplicationStatusEnum": "portal.reference.choices.ApplicationStatus",
+        "InternshipTypeEnum": "portal.reference.choices.InternshipType",
+    },
 }
 
 # The version of the terms of use that companies and students accept.

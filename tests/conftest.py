@@ -3,6 +3,8 @@ from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
+pytest_plugins = ["tests.recruitment.fixtures"]
+
 # Tasks run in-process, at once, when they are enqueued (after the transaction commits).
 HUEY.immediate = True
 

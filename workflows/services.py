@@ -549,12 +549,14 @@ def fill_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
 
 
 def fill_by_acceptances(offer: OfferPage, *, by) -> OfferPage:
-    """Accepted applications took every place: a published offer becomes filled and leaves the public list.
+    """Accepted applications took every place: the offer becomes filled and leaves the public list.
 
-    No permission check here: the caller accepted an application, which its own service checked.
+    An offer online while a new version is moderated is filled too, its moderation cancelled. No
+    permission check here: the caller accepted an application, which its own service checked.
     """
-    if offer.status != S.PUBLISHED:
+    if not offer.live and offer.status not in TRANSITIONS["fill"]:
         return offer
+    _cancel_moderation(offer, by=by)
     _take_offline(offer, by=by)
     _enter(offer, S.FILLED, by=by)
     _log(offer, "fill", by, comment="")

@@ -509,3 +509,19 @@ def is_student(user) -> bool:
     from portal.accounts.models import Student
 
     return bool(user and user.is_authenticated and Student.objects.filter(user=user).exists())
+
+
+def company_applications_scope(user, company) -> dict:
+    """What `user` sees of `company`'s applications: {"member", "spontaneous"}, read in one query.
+
+    Members (administrators, secondary contacts) see the applications they receive; administrators
+    alone receive the spontaneous ones. Anybody else has no page there (404).
+    """
+    from portal.accounts.models import Membership
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {"member": False, "spontaneous": False}
+    if user.is_superuser:
+        return {"member": True, "spontaneous": True}
+    member = Membership.objects.filter(user=user, organisation=company).exists()
+    return {"member": member, "spontaneous": member and can(user, RECEIVE_SPONTANEOUS_APPLICATIONS, company)}

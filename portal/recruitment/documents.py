@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from portal.exceptions import FileTooLarge, FileTypeRefused, PortalError
+from portal.recruitment.uploads import NOT_PLAIN
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_FILES = 5
@@ -72,6 +73,8 @@ class Upload:
 def clean_name(name: str, *, field: str) -> str:
     """The name shown to readers: refused if it holds a path, control characters or nothing at all."""
     name = unicodedata.normalize("NFC", name or "")
+    if name.startswith(NOT_PLAIN):
+        raise PortalError(_("The file name must be a plain name, without a folder or control characters."), field=field)
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
         raise PortalError(_("The file name contains control characters."), field=field)
     if "/" in name or "\\" in name or name.strip() in ("", ".", ".."):
@@ -161,6 +164,13 @@ def store(upload: Upload, document) -> None:
     document.size = upload.size
     upload.file.seek(0)
     document.file.save(f"document{EXTENSIONS[upload.content_type]}", upload.file, save=False)
+
+
+def download_name(document) -> str:
+    """The name a download is saved under: the original one, with the extension of what the file really is."""
+    stem, extension = os.path.splitext(document.name)
+    expected = EXTENSIONS.get(document.content_type, "")
+    return document.name if extension.lower() == expected else f"{stem or 'document'}{expected}"
 
 
 def delete_files(names) -> None:

@@ -21,12 +21,56 @@ ACTIVE = ~Q(status=ApplicationStatus.CANCELLED)
 class ApplicationQuerySet(models.QuerySet):
     def for_listing(self):
         """What every list of applications shows: the offer, the company, the student and the documents."""
-        return self.select_related("offer", "company", "student", "student__student__school").prefetch_related(
-            "documents"
-        )
+        return self.select_related(
+            "offer", "company", "student", "student__student__school", "student__student__programme"
+        ).prefetch_related("documents")
 
     def active(self):
         return self.filter(ACTIVE)
+
+    def visible_to(self, user):
+        """What `user` may read: their own, their company side's, their followed students'."""
+        from portal.accounts import permissions as perms
+
+        return self.filter(perms.applications_visible_q(user))
+
+    def managed_by(self, user):
+        """What `user` receives and manages for a company (offer authors, administrators)."""
+        from portal.accounts import permissions as perms
+
+        return self.filter(perms.applications_company_q(user))
+
+    def followed_by(self, user):
+        """The applications of the students `user` follows as school staff."""
+        from portal.accounts import permissions as perms
+
+        return self.filter(perms.applications_school_q(user))
+
+    def spontaneous(self):
+        return self.filter(offer__isnull=True)
+
+    def to_offers(self):
+        return self.filter(offer__isnull=False)
+
+    def matching(self, text: str):
+        """Applications whose student's name or e-mail, or offer title, contains `text`."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(student__first_name__icontains=text)
+            | Q(student__last_name__icontains=text)
+            | Q(student__email__icontains=text)
+            | Q(offer__title__icontains=text)
+        )
+
+    def counts(self) -> dict[str, int]:
+        """{"offers", "spontaneous", "pending"}: the tab counters, in one query."""
+        return self.order_by().aggregate(
+            offers=models.Count("pk", filter=Q(offer__isnull=False)),
+            spontaneous=models.Count("pk", filter=Q(offer__isnull=True)),
+            pending=models.Count("pk", filter=Q(status=ApplicationStatus.PENDING)),
+        )
 
 
 class Application(models.Model):

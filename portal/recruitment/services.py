@@ -59,21 +59,32 @@ def _student_of(user):
     return student
 
 
+# An offer that was online and is closed now: saying so (409) reveals nothing its readers did not see.
+CLOSED = (OfferStatus.UNPUBLISHED, OfferStatus.FILLED, OfferStatus.CANCELLED, OfferStatus.ARCHIVED)
+
+
 def _check_offer_open(offer: OfferPage, user) -> None:
-    if not perms.offer_visible(user, offer):
-        raise NotVisible
-    if not offer.live or offer.status != OfferStatus.PUBLISHED:
+    """An offer takes applications while it is online, from the students its targeting admits."""
+    if offer.live and perms.offer_visible(user, offer):
+        return
+    if (
+        not offer.live
+        and offer.first_published_at is not None
+        and offer.status in CLOSED
+        and OfferPage.objects.visible_to(user).filter(pk=offer.pk).exists()
+    ):
         raise InvalidTransition(_("This offer no longer accepts applications."))
+    raise NotVisible
 
 
-def _check_message(message: str) -> str:
-    message = (message or "").strip()
-    if len(message) > MAX_MESSAGE_LENGTH:
+def _check_text(text: str, *, field: str) -> str:
+    """A free text (message, comment) without its surrounding blanks, refused when too long."""
+    text = (text or "").strip()
+    if len(text) > MAX_MESSAGE_LENGTH:
         raise PortalError(
-            _("The message must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH},
-            field="message",
+            _("The text must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH}, field=field
         )
-    return message
+    return text
 
 
 def apply(
@@ -100,7 +111,7 @@ def apply(
         company = offer.company
     elif not (company.live and company.is_company):
         raise NotVisible
-    message = _check_message(message)
+    message = _check_text(message, field="message")
     uploads = documents.check_uploads(cv, motivation_letter, others)
     if _already_applied(student_user, offer=offer, company=company):
         raise AlreadyDone(_("You have already applied to this offer.") if offer else _("You have already applied."))
@@ -137,11 +148,16 @@ def apply(
     return application
 
 
-def _already_applied(student_user, *, offer, company) -> bool:
+def active_application(student_user, *, offer=None, company=None) -> Application | None:
+    """The student's application still alive to `offer` (or spontaneous to `company`), if any."""
     applications = Application.objects.active().filter(student=student_user)
     if offer is not None:
-        return applications.filter(offer=offer).exists()
-    return applications.filter(offer__isnull=True, company=company).exists()
+        return applications.filter(offer=offer).first()
+    return applications.filter(offer__isnull=True, company=company).first()
+
+
+def _already_applied(student_user, *, offer, company) -> bool:
+    return active_application(student_user, offer=offer, company=company) is not None
 
 
 def open_application(application: Application, *, by) -> Application:
@@ -182,7 +198,9 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
         )
     perms.require_application_reader(by, application)
     application = (
-        Application.objects.select_for_update().select_related("offer", "company", "student").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("offer", "company", "student")
+        .get(pk=application.pk)
     )
     company_side = perms.can_manage_application(by, application)
     own = application.student_id == by.pk
@@ -196,7 +214,10 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
             _("An application cannot go from “%(before)s” to “%(after)s”.")
             % {"before": A(application.status).label, "after": A(to).label}
         )
-    comment = (comment or "").strip()
+    comment = _check_text(comment, field="comment")
+    if to == A.ACCEPTED and application.offer_id:
+        # One acceptance at a time per offer, so that the last place is counted once (see _fill_when_complete).
+        application.offer = OfferPage.objects.select_for_update().get(pk=application.offer_id)
     before = application.status
     application.status = to
     application.save(update_fields=["status", "updated_at"])
@@ -206,10 +227,10 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
             "application_withdrawn",
             perms.application_recipients(application),
             key=f"application_withdrawn:{application.pk}",
+            comment=comment,
             **_payload(application),
         )
-    else:
-        _notify_status(application, to, by=by, comment=comment)
+    _notify_status(application, to, by=by, comment=comment)
     if to == A.ACCEPTED and application.offer_id:
         _fill_when_complete(application.offer, by=by)
     return application
@@ -225,12 +246,14 @@ def _fill_when_complete(offer: OfferPage, *, by) -> None:
 
     accepted = Application.objects.filter(offer=offer, status=A.ACCEPTED).count()
     if accepted >= offer.places:
-        fill_by_acceptances(OfferPage.objects.get(pk=offer.pk), by=by)
+        fill_by_acceptances(offer, by=by)
 
 
 def _notify_status(application: Application, status: str, *, by, comment: str) -> None:
-    """The student and the school staff who follow them learn each new status."""
-    recipients = [application.student, *perms.followers_of(application.student)]
+    """The student and the school staff who follow them learn each new status (but not from themselves)."""
+    recipients = [
+        person for person in (application.student, *perms.followers_of(application.student)) if person.pk != by.pk
+    ]
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     notify_many(
         "application_status_changed",
@@ -247,14 +270,9 @@ def _notify_status(application: Application, status: str, *, by, comment: str) -
 def send_message(application: Application, body: str, *, by) -> ApplicationMessage:
     """The company side writes to the student: the message is kept with the application and e-mailed."""
     perms.require_application_manager(by, application)
-    body = (body or "").strip()
+    body = _check_text(body, field="body")
     if not body:
         raise PortalError(_("Write a message."), field="body")
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise PortalError(
-            _("The message must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH},
-            field="body",
-        )
     message = ApplicationMessage.objects.create(application=application, sender=by, body=body)
     notify(
         "application_message",
@@ -268,8 +286,11 @@ def send_message(application: Application, body: str, *, by) -> ApplicationMessa
 
 
 def document_for(application: Application, document_id: int, *, by) -> ApplicationDocument:
-    """A document of the application, for a reader of the application only (404 for anyone else)."""
-    perms.require_application_reader(by, application)
+    """A document of the application, for a reader of the application only (404 for anyone else).
+
+    The company side downloading a document opens the application (its first opening sets `read`).
+    """
+    open_application(application, by=by)
     document = application.documents.filter(pk=document_id).first()
     if document is None:
         raise NotVisible

@@ -24,6 +24,8 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 # One bound for every size of list: a query per row would break it at 30 rows.
 LISTING_MAX_QUERIES = 10
+# The offer search adds its four facet counts and the choices of its form to the list's own queries.
+SEARCH_MAX_QUERIES = 16
 
 COUNTER = re.compile(
     r'<span class="counter__value">(?P<value>[^<]*)</span>\s*<span class="counter__label">(?P<label>[^<]*)</span>'
@@ -229,7 +231,7 @@ def test_offer_index_query_count_does_not_grow_with_the_list(client, django_asse
         tagged_offer(parent=company, keyword="python")
 
     client.get("/offres/")  # warm the site root paths cache for both measures
-    with django_assert_max_num_queries(LISTING_MAX_QUERIES) as few:
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES) as few:
         response = client.get("/offres/")
     assert response.context["offers"].paginator.count == 3
 
@@ -238,7 +240,7 @@ def test_offer_index_query_count_does_not_grow_with_the_list(client, django_asse
         tagged_offer(parent=other_company, keyword="django")
 
     client.get("/offres/")
-    with django_assert_max_num_queries(LISTING_MAX_QUERIES) as many:
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES) as many:
         response = client.get("/offres/")
     assert response.context["offers"].paginator.count == 30
     assert len(response.context["offers"]) == 20

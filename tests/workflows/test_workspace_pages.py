@@ -16,6 +16,7 @@ from tests.factories import (
     company_admin,
     hub_moderator,
     secondary_contact,
+    student,
 )
 from workflows import services
 from workflows.models import Campaign
@@ -153,7 +154,10 @@ def test_offer_cycle_through_the_workspace_pages(client, on_commit, people):
     assert "published" in to_author.subject.lower()
     assert client.get("/espace/moderation/").context["offers"] == []
 
+    # Targeted at one programme: its students read it, anonymous visitors get a 404.
     client.logout()
+    assert client.get(offer.url).status_code == 404
+    client.force_login(student(programme))
     assert client.get(offer.url).status_code == 200
     client.force_login(admin)
     current = client.get(workspace_url(company, "current"))
