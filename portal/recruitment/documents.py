@@ -29,6 +29,8 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
+# Parts that carry macros (Word's VBA project, OpenDocument's Basic and script folders).
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
 
 
 @deconstructible
@@ -91,6 +93,8 @@ def _zip_type(uploaded) -> str | None:
     try:
         with zipfile.ZipFile(uploaded) as archive:
             names = set(archive.namelist())
+            if any(name.lower().endswith(MACRO_PARTS) or name.startswith(("Basic/", "Scripts/")) for name in names):
+                return None  # a document with macros is not a CV
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
                 if info.file_size < 100 and archive.read("mimetype").strip() == ODT.encode():
