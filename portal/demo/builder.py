@@ -33,6 +33,7 @@ from portal.accounts import permissions
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
 from portal.demo.guides import GUIDES
 from portal.notifications.services import without_notifications
+from portal.recruitment.models import Application
 from portal.reference.choices import InternshipType, OfferStatus, OrganisationKind, StudyLevel
 from portal.reference.models import Country
 from workflows import services as offer_services
@@ -100,6 +101,7 @@ def current_counts() -> list[tuple[str, int]]:
         ("hub moderators", HubModerator.objects.count()),
         ("users", User.objects.count()),
         ("guides", GuidePage.objects.count()),
+        ("applications", Application.objects.count()),
     ]
     return rows
 
@@ -784,6 +786,19 @@ DEMO_CAMPAIGN = "2026-2027"
 AWAITING_VALIDATION = {OfferStatus.AWAITING_COMPANY_VALIDATION, OfferStatus.AWAITING_HUB_VALIDATION}
 ONCE_PUBLISHED = {OfferStatus.PUBLISHED, OfferStatus.UNPUBLISHED, OfferStatus.FILLED, OfferStatus.ARCHIVED}
 TARGETED_SHARE = 0.10
+APPLICATIONS_PER_SIZE = 60
+# Where the applications of the demo stand once the company side acted (none accepted: no offer gets filled).
+APPLICATION_STATUS_SHARES = {"pending": 0.4, "read": 0.3, "interview": 0.2, "cancelled": 0.1}
+# The demo student's own applications: to the first company's published offer, then spontaneously to it.
+DEMO_STUDENT_APPLICATIONS = ("interview", "pending")
+APPLICATION_MESSAGES = [
+    "Madame, Monsieur,\n\nVotre offre correspond exactement au stage que je recherche. Vous trouverez en pièces "
+    "jointes mon CV et ma lettre de motivation. Je reste à votre disposition pour un entretien.\n\nCordialement,",
+    "Bonjour,\n\nÉtudiant·e motivé·e, je souhaite mettre mes compétences au service de votre équipe. Mon CV et ma "
+    "lettre sont joints.\n\nBien à vous,",
+    "Madame, Monsieur,\n\nJe me permets de vous adresser ma candidature pour ce stage. Je serais ravi·e d'en "
+    "discuter avec vous.\n\nCordialement,",
+]
 
 
 def _ascii(text: str) -> str:
@@ -1010,6 +1025,7 @@ class DemoBuilder:
         self.programme_counts = [self.rng.randint(3, 5) for _school in SCHOOLS]
         self.companies = self._company_plans()
         self.offers = self._offer_plans(self.companies)
+        self.application_count = APPLICATIONS_PER_SIZE * self.size + len(DEMO_STUDENT_APPLICATIONS)
         self.student_plans: list[tuple[Person, int, int]] = []  # (person, school index, programme index)
         first = self._person("demo.example", email=STUDENT_EMAIL, name=("Inès", "Ben Amor", "ms"))
         self.student_plans.append((first, 0, 0))
@@ -1023,7 +1039,7 @@ class DemoBuilder:
         """The units of progress: each page, user, membership and student written."""
         pages = len(HUBS) + len(SCHOOLS) + len(self.companies) + len(self.offers) + len(GUIDES)
         memberships = sum(1 + len(company.contacts) for company in self.companies)
-        return pages + len(self.people) + memberships + len(self.student_plans)
+        return pages + len(self.people) + memberships + len(self.student_plans) + self.application_count
 
     # -- writing -------------------------------------------------------------------------------------------------------
 
@@ -1044,6 +1060,7 @@ class DemoBuilder:
         self.create_students()
         self.create_guides()
         self.pin_publication_dates()
+        self.create_applications()
 
     def ensure_tree(self) -> None:
         """The home page and its three indexes; a migrated database already has them."""
@@ -1309,6 +1326,56 @@ class DemoBuilder:
             batch_size=500,
         )
         self.tick(len(students))
+
+    def create_applications(self) -> None:
+        """Students apply through the real services, and the company side reads and answers some; no mail goes out."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from portal.demo.documents import pdf_bytes
+        from portal.recruitment import services as recruitment
+
+        def documents(person: Person) -> dict:
+            name = f"{_ascii(person.last_name)}_{_ascii(person.first_name)}"
+            return {
+                "cv": SimpleUploadedFile(f"cv_{name}.pdf", pdf_bytes(f"CV - {person.first_name} {person.last_name}")),
+                "motivation_letter": SimpleUploadedFile(
+                    f"lettre_motivation_{name}.pdf", pdf_bytes(f"Lettre de motivation - {person.last_name}")
+                ),
+            }
+
+        def answer(application, status: str, acting: User) -> None:
+            if status != "pending":
+                recruitment.open_application(application, by=acting)
+            if status == "interview":
+                recruitment.change_status(application, "interview", by=acting, comment="Rendez-vous à convenir.")
+            elif status == "cancelled":
+                recruitment.withdraw(application, by=application.student)
+
+        company = self.companies[0]
+        first_offer = OfferPage.objects.filter(company=company.page, status=OfferStatus.PUBLISHED).first()
+        open_offers = list(OfferPage.objects.live().untargeted().select_related("company").order_by("pk"))
+        statuses, weights = list(APPLICATION_STATUS_SHARES), list(APPLICATION_STATUS_SHARES.values())
+        student, *others = [person for person, _school, _programme in self.student_plans]
+        taken: set[tuple[int, int]] = set()
+        with without_notifications():
+            application = recruitment.apply(
+                student.user, offer=first_offer, message=APPLICATION_MESSAGES[0], **documents(student)
+            )
+            answer(application, DEMO_STUDENT_APPLICATIONS[0], first_offer.author or company.admin.user)
+            recruitment.apply(student.user, company=company.page, message=APPLICATION_MESSAGES[1], **documents(student))
+            self.tick(len(DEMO_STUDENT_APPLICATIONS))
+            for _number in range(APPLICATIONS_PER_SIZE * self.size):
+                person, offer = self.rng.choice(others), self.rng.choice(open_offers)
+                if (person.user.pk, offer.pk) in taken:
+                    self.tick(1)
+                    continue
+                taken.add((person.user.pk, offer.pk))
+                application = recruitment.apply(
+                    person.user, offer=offer, message=self.rng.choice(APPLICATION_MESSAGES), **documents(person)
+                )
+                acting = offer.author or User.objects.filter(memberships__organisation=offer.company).first()
+                answer(application, self.rng.choices(statuses, weights)[0], acting)
+                self.tick(1)
 
     def create_guides(self) -> None:
         existing = set(GuidePage.objects.child_of(self.guide_index).values_list("slug", flat=True))

@@ -7,6 +7,7 @@ from cms_pages.models import GuidePage, OfferPage, OrganisationPage
 from portal.accounts import permissions as perms
 from portal.accounts.models import HubModerator, Membership, Student, User
 from portal.notifications.models import Notification
+from portal.recruitment.models import Application, ApplicationDocument
 from portal.reference.choices import OfferStatus
 from workflows import services
 
@@ -48,6 +49,22 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     assert User.objects.get(email="tutor@school1.demo.example").school_roles.count() == 2
     for email in ("editor@demo.example", "student1@demo.example", "tutor@school1.demo.example"):
         assert client.login(email=email, password="demo-Password-1"), email
+
+    # Applications went through the real services: the demo student follows theirs, the company reads them.
+    student = User.objects.get(email="student1@demo.example")
+    own = Application.objects.filter(student=student)
+    assert sorted((a.is_spontaneous, a.status) for a in own) == [(False, "interview"), (True, "pending")]
+    assert Application.objects.count() >= 50
+    assert {a.status for a in Application.objects.all()} == {"pending", "read", "interview", "cancelled"}
+    document = ApplicationDocument.objects.filter(application__student=student, kind="cv").first()
+    assert document.file.read().startswith(b"%PDF-")
+    assert Application.objects.managed_by(admin).filter(company=company).count() >= 2
+    assert (
+        Application.objects.followed_by(User.objects.get(email="tutor@school1.demo.example"))
+        .filter(student=student)
+        .count()
+        == 2
+    )
 
     # Offers awaiting validation sit in the real workflow: the demo moderator can approve one, and no mail went out.
     assert not Notification.objects.exists()
