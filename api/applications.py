@@ -304,8 +304,10 @@ class ApplicationDocumentView(APIView):
 
 
 def _offer_applications(request, offer_id: int):
+    """The offer and its applications in the caller's scope; 404 for anybody outside the company."""
     offer = get_offer(request, offer_id)
-    if not perms.offer_in_workspace(request.user, offer):
+    member = perms.company_applications_scope(request.user, offer.company)["member"]
+    if not (member and perms.offer_in_workspace(request.user, offer)):
         raise NotFound
     return offer, Application.objects.managed_by(request.user).filter(offer=offer).for_listing()
 

@@ -1,14 +1,21 @@
 """The API's error format: `{"detail", "code", "errors": {field: [messages]}}` with the right status."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.exceptions import NotVisible, PortalError
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "request_too_large"
 
 
 class Refused(exceptions.APIException):
@@ -54,6 +61,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, PortalError):
         exc = Refused(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, (TooManyFilesSent, TooManyFieldsSent)):
+        exc = exceptions.ParseError(_("The request holds too many files or fields."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

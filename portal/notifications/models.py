@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.reference.choices import ApplicationStatus
+
 logger = logging.getLogger(__name__)
 
 
@@ -77,8 +79,12 @@ class Notification(models.Model):
         return self.recipient.language or settings.LANGUAGE_CODE
 
     def template_context(self) -> dict:
-        """What the templates see: the payload, with its dates as dates, the recipient and the site's address."""
+        """What the templates see: the payload, with its dates as dates and its status codes as labels, the
+        recipient and the site's address."""
         context = {**self.payload, "recipient": self.recipient, "site_url": settings.SITE_URL}
+        if self.kind == Kind.APPLICATION_STATUS_CHANGED and context.get("status") in ApplicationStatus.values:
+            # Translated when the e-mail is rendered, in the recipient's language (not the actor's).
+            context["status_label"] = ApplicationStatus(context["status"]).label
         for field in DATE_FIELDS:
             value = context.get(field)
             if isinstance(value, str):

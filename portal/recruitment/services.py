@@ -260,7 +260,6 @@ def _notify_status(application: Application, status: str, *, by, comment: str) -
         recipients,
         key=f"application_status_changed:{application.pk}:{status}:{stamp}",
         status=status,
-        status_label=str(A(status).label),
         comment=comment,
         **_payload(application),
     )

@@ -7,6 +7,7 @@ Nothing of the name reaches the disk either way: files are stored under random n
 """
 
 import html
+import unicodedata
 
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
@@ -19,13 +20,29 @@ from rest_framework.request import Request
 NOT_PLAIN = "\ue000"
 
 
+# Characters that have no place in a file name: controls, format characters (e.g. right-to-left override),
+# line and paragraph separators, surrogates. Other characters Django drops, such as the non-breaking spaces
+# French typing produces, are kept: the name is only displayed, never used as a path.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def is_plain(name: str) -> bool:
+    """A name without a folder or refused characters, and not `.` or `..`."""
+    return (
+        "/" not in name
+        and "\\" not in name
+        and name.strip() not in {"", ".", ".."}
+        and not any(unicodedata.category(char) in REFUSED_CATEGORIES for char in name)
+    )
+
+
 class MarkingMultiPartParser(DjangoMultiPartParser):
     def sanitize_file_name(self, file_name):
-        sanitized = super().sanitize_file_name(file_name)
-        if sanitized != html.unescape(file_name):
-            # Keep the file (so that it is refused by name, not reported missing), under a harmless marked name.
-            return NOT_PLAIN + (sanitized or "file")
-        return sanitized
+        name = html.unescape(file_name)
+        if is_plain(name):
+            return name
+        # Keep the file (so that it is refused by its name, not reported missing), under a harmless marked name.
+        return NOT_PLAIN + (super().sanitize_file_name(file_name) or "file")
 
 
 class MarkingDRFMultiPartParser(DRFMultiPartParser):
