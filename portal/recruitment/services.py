@@ -7,6 +7,8 @@ and removed again if the submission does not land.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -77,9 +79,13 @@ def _check_offer_open(offer: OfferPage, user) -> None:
     raise NotVisible
 
 
+# Control characters that pasted text may carry, except the line breaks and tabs a message keeps.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _check_text(text: str, *, field: str) -> str:
-    """A free text (message, comment) without its surrounding blanks, refused when too long."""
-    text = (text or "").strip()
+    """A free text (message, comment) without control characters and surrounding blanks, refused when too long."""
+    text = CONTROL_CHARACTERS.sub("", (text or "").replace("\r\n", "\n")).strip()
     if len(text) > MAX_MESSAGE_LENGTH:
         raise PortalError(
             _("The text must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH}, field=field
