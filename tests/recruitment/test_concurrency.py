@@ -18,7 +18,7 @@ from tests.factories import student
 from tests.recruitment.files import pdf_bytes, private_files, upload
 from tests.recruitment.fixtures import published_offer
 
-pytestmark = [pytest.mark.postgresql_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgresql_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 STUDENTS = 25
 ATTEMPTS_EACH = 2
