@@ -168,3 +168,12 @@ class StudentSignupForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
+
+
+class PersonalInformationForm(forms.ModelForm):
+    """The signed-in person's own details; the language also chooses the language of their e-mails."""
+
+    class Meta:
+        model = User
+        fields = ["civility", "first_name", "last_name", "phone", "language"]
+        help_texts = {"language": _("The portal's pages and your e-mails are shown in this language.")}

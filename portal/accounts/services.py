@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -398,3 +398,21 @@ def request_password_reset(email: str) -> None:
     user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
     if user is not None:
         notify("password_reset", user, key=f"password_reset:{user.pk}:{timezone.now().timestamp()}")
+
+
+PERSONAL_FIELDS = ("civility", "first_name", "last_name", "phone", "language")
+
+
+@transaction.atomic
+def update_personal_information(user: User, changes: dict, *, by: User) -> User:
+    """« Informations personnelles »: people change their own name, phone and language, nobody else's."""
+    if by.pk != user.pk:
+        raise PermissionDenied
+    unknown = set(changes) - set(PERSONAL_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("This field cannot be changed here.")] for field in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=[*changes])
+    return user

@@ -9,6 +9,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mon-compte/", views.dashboard, name="dashboard"),
+    path("mon-compte/informations/", views.personal_information, name="personal_information"),
     path("notifications/", views.notifications, name="notifications"),
     path(
         "mot-de-passe/",

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from formtools.wizard.views import SessionWizardView
 from cms_pages.models import OrganisationPage
 from portal.accounts import forms, services
 from portal.accounts import permissions as perms
-from portal.accounts.models import Membership
+from portal.accounts.models import Membership, Student
+from portal.accounts.stats import public_counters
 from portal.accounts.tokens import email_confirmation_token
 from portal.exceptions import NotVisible
 
@@ -47,9 +49,32 @@ def dashboard(request):
         "memberships": memberships,
         "school_roles": user.school_roles.select_related("school", "programme"),
         "hub_roles": user.hub_roles.select_related("hub"),
-        "student": getattr(user, "student", None),
+        "student": Student.objects.select_related("school", "programme").filter(user=user).first(),
+        "counters": public_counters(),
     }
     return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+def personal_information(request):
+    """« Informations personnelles »: civility, name, phone and language of the signed-in person."""
+    form = forms.PersonalInformationForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_personal_information(
+                request.user, {name: form.cleaned_data[name] for name in form.changed_data}, by=request.user
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            translation.activate(request.user.language)
+            messages.success(request, _("Your information was saved."))
+            response = redirect("accounts:dashboard")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
+            return response
+    return render(request, "accounts/personal_information.html", {"form": form})
 
 
 WIZARD_STEPS = [

@@ -116,6 +116,7 @@ def company(request, company_id: int):
         tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
     context = {
         "company": company,
+        "company_admin": scope["spontaneous"],
         "tab": tab,
         "tabs": tabs,
         "filters": filters,
