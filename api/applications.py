@@ -19,6 +19,7 @@ from api.offers import get_offer
 from api.pagination import PortalPagination
 from cms_pages.models import OfferPage, OrganisationPage
 from portal.accounts import permissions as perms
+from portal.ids import MAX_ID, within_range
 from portal.recruitment import exports, services
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import MarkingDRFMultiPartParser
@@ -150,8 +151,8 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 class ApplyRequestSerializer(serializers.Serializer):
     """The multipart form of `POST /applications` (files are read from the request's files)."""
 
-    offer = serializers.IntegerField(required=False, min_value=1)
-    company = serializers.IntegerField(required=False, min_value=1)
+    offer = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    company = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     message = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     cv = serializers.FileField(required=False)
     motivation_letter = serializers.FileField(required=False)
@@ -168,7 +169,7 @@ def _applications_filter(request, applications):
     for name in ("offer", "company"):
         value = params.get(name, "")
         if value:
-            if not value.isdigit():
+            if not value.isdigit() or not within_range(int(value)):
                 raise DRFValidationError({name: ["A whole number is required."]})
             applications = applications.filter(**{f"{name}_id": int(value)})
     spontaneous = params.get("spontaneous", "")

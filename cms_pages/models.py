@@ -327,7 +327,7 @@ class OfferIndexPage(RoutablePageMixin, Page):
             },
         )
 
-    @path("numero/<int:number>/", name="by_number")
+    @path("numero/<id:number>/", name="by_number")
     def by_number(self, request, number: int):
         """An offer by its number (N° 00381), for links in e-mails and on paper: 404 unless its reader may see it."""
         from django.shortcuts import redirect

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from cms_pages.forms import NEWEST, RELEVANCE, START_DATE
 from cms_pages.models import OfferPage
+from portal.ids import within_range
 from portal.reference.choices import InternshipType, StudyLevel
 
 # Facet name (as in the API and the query string) → the offer's field.
@@ -71,7 +72,8 @@ def filter_offers(offers: QuerySet, data: dict) -> QuerySet:
     if data.get("level"):
         offers = offers.filter(study_level=data["level"])
     if data.get("organisation"):
-        offers = offers.filter(company_id=data["organisation"])
+        company = data["organisation"]
+        offers = offers.filter(company_id=company) if within_range(company) else offers.none()
     if data.get("start_after"):
         offers = offers.filter(start_date__gte=data["start_after"])
     if data.get("start_before"):

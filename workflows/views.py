@@ -20,6 +20,7 @@ from wagtail.models import Revision
 from cms_pages.models import OfferPage, OrganisationPage
 from portal.accounts import permissions as perms
 from portal.exceptions import InvalidTransition, NotVisible
+from portal.ids import within_range
 from portal.reference.choices import OfferStatus
 from workflows import services
 from workflows import workspace as tabs
@@ -215,7 +216,11 @@ def bulk_renew(request, company_id: int):
     campaign = None
     campaign_id = request.POST.get("campaign", "")
     if campaign_id:
-        campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id.isdigit() else None
+        campaign = (
+            Campaign.objects.filter(pk=campaign_id).first()
+            if campaign_id.isdigit() and within_range(int(campaign_id))
+            else None
+        )
         if campaign is None:
             messages.error(request, _("Unknown campaign."))
             return redirect(back)

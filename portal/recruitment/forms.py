@@ -4,6 +4,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.ids import MAX_ID
 from portal.recruitment.documents import MAX_FILE_SIZE, MAX_FILES
 from portal.recruitment.services import MAX_MESSAGE_LENGTH
 from portal.reference.choices import ApplicationStatus
@@ -102,7 +103,7 @@ class WithdrawForm(forms.Form):
 class CompanyFilterForm(forms.Form):
     """Filters of the company's list of applications."""
 
-    offer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    offer = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Every status")), *ApplicationStatus.choices]
     )

@@ -88,6 +88,8 @@ def _company_list(request, company_id: int):
         tab = "offers"
     filters = CompanyFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
+    if "offer" in filters.errors:
+        raise Http404
     received = Application.objects.managed_by(request.user).filter(company=company)
     counts = received.counts()
     applications = received.spontaneous() if tab == "spontaneous" else received.to_offers()
