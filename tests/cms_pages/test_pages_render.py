@@ -1,5 +1,6 @@
 """The public pages of the portal, as an anonymous visitor sees them."""
 
+import datetime
 import re
 
 import pytest
@@ -326,3 +327,13 @@ def test_the_indexes_answer_at_their_public_urls(client):
 
         assert response.status_code == 200
         assert response.context["page"].specific_class is index_model
+
+
+def test_dates_follow_the_reader_language(client):
+    offer = live_offer(title="Stage daté", start_date=datetime.date(2027, 2, 1))
+
+    french = client.get(offer.url).content.decode()
+    english = client.get(offer.url, **ENGLISH).content.decode()
+
+    assert "01/02/2027" in french and "02/01/2027" not in french
+    assert "02/01/2027" in english
