@@ -10,6 +10,24 @@ pytest_plugins = ["tests.recruitment.fixtures"]
 HUEY.immediate = True
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the migrated data that transactional tests restore for every connection object of the session.
+
+    Django keeps it (`_test_serialized_contents`) on the connection object that created the test database;
+    a later connection object of the same thread (Playwright's event loop in the browser tests gets one)
+    would not have it, and a transactional test would then start from an empty database. It is kept on the
+    backend's class as well.
+    """
+    from django.db import connections
+
+    for database in connections.all():
+        contents = getattr(database, "_test_serialized_contents", None)
+        if contents is not None:
+            type(database)._test_serialized_contents = contents
+    return django_db_setup
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

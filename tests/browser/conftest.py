@@ -9,12 +9,15 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 # Playwright's synchronous API runs an event loop in the test's thread; the ORM calls of the test itself
 # (building data, reading rows) are synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Assertions wait for the page as long as actions do (the live server shares two cores with the browser).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

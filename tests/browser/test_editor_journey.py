@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from cms_pages.models import OrganisationIndexPage
@@ -14,14 +13,6 @@ pytestmark = browser_test
 SCHOOL = "Institut Horizon Numérique"
 DESCRIPTION = "Une école d'ingénieurs qui forme aux métiers du logiciel, en alternance ou à temps plein."
 PROGRAMME = "Génie logiciel"
-
-
-@pytest.fixture(autouse=True)
-def _patient_assertions():
-    """The live server shares two cores with other tests: give assertions the pages' own 15 s."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def sign_in_to_the_admin(tab, editor) -> None:

@@ -30,9 +30,6 @@ from tests.recruitment.fixtures import published_offer
 
 pytestmark = browser_test
 
-# The assertions wait as long as the actions do (see conftest.new_page): the machine may be busy.
-expect.set_options(timeout=15_000)
-
 MESSAGE = "Madame, Monsieur,\nÉtudiant en génie logiciel, je souhaite rejoindre votre équipe pour ce stage."
 INTERVIEW_COMMENT = "Rendez-vous le 12 mars à 10 h, rue de l'Industrie 12 à Liège."
 # The CV field's label, "CV :" in French.
