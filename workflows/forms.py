@@ -138,6 +138,10 @@ class OfferForm(forms.Form):
         """[(legend, [bound fields])] in the order of the guide."""
         return [(legend, [self[name] for name in names]) for legend, names in self.STEPS]
 
+    def fields_with_errors(self) -> list:
+        """The bound fields that have an error, in the order they are shown (for the summary above the form)."""
+        return [self[name] for _legend, names in self.STEPS for name in names if name in self.errors]
+
     def offer_data(self) -> dict:
         """The cleaned data as the plain dict `services.clean_offer_data` validates (codes, pks, lists)."""
         data = self.cleaned_data

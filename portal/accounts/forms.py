@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OrganisationPage, Programme
@@ -18,6 +19,12 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 def _reference_choice(model, *, required=False, label=None):
     return forms.ModelChoiceField(model.objects.all(), required=required, label=label)
+
+
+def _countries_by_name(form) -> None:
+    """List the countries by their name in the page's language, not by their ISO code."""
+    by_name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+    form.fields["country"].queryset = Country.objects.order_by(by_name)
 
 
 def _email_is_free(email: str) -> str:
@@ -42,6 +49,10 @@ class CompanyIdentityForm(forms.Form):
     admin_last_name = forms.CharField(label=_("Administrator's last name"), max_length=150)
     admin_email = forms.EmailField(label=_("Administrator's e-mail"))
     admin_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="fr")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _countries_by_name(self)
 
     def clean_admin_email(self):
         return _email_is_free(self.cleaned_data["admin_email"])
@@ -122,6 +133,10 @@ class CompanyEditForm(forms.Form):
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Comma-separated."))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _countries_by_name(self)
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
