@@ -13,9 +13,6 @@ from playwright.sync_api import expect
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
-# Playwright's synchronous API runs an event loop in the test's thread; the ORM calls of the test itself
-# (building data, reading rows) are synchronous and safe there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Assertions wait for the page as long as actions do (the live server shares two cores with the browser).
 expect.set_options(timeout=15_000)
 
@@ -30,10 +27,20 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's synchronous API runs an event loop in the tests' thread while the browser is open; the ORM
+    # calls of the tests and of their database set-up are synchronous and safe there.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def new_page(browser, live_server, *, viewport=DESKTOP, locale="fr-FR"):

@@ -6,9 +6,12 @@ import sys
 
 from django.conf import settings
 
+# Variables of the test run itself, which a production server would not have.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
 
 def run_manage(*args, **env):
-    environment = {**os.environ, **env}
+    environment = {**{name: value for name, value in os.environ.items() if name not in TEST_ONLY}, **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
     )
