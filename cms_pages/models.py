@@ -247,6 +247,14 @@ class OrganisationPage(Page):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        if self.is_company and self.pk:
+            # Offers are found by their company's name: keep their search entries in step with it.
+            for offer in OfferPage.objects.live().filter(company=self).select_related("company"):
+                index.insert_or_update_object(offer)
+        return result
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.is_company:

@@ -1080,3 +1080,13 @@ def test_search_makes_as_many_queries_for_200_offers_as_for_10(
     assert sum(term["count"] for term in api.json()["facets"]["country"]) == 200
     assert len(page_with_200) == len(page_with_10)
     assert len(api_with_200) == len(api_with_10)
+
+
+def test_a_renamed_company_is_found_by_its_new_name(client, company):
+    live_offer(company, "Stage comptable")
+    company.title = "Quantora Analytics"
+    company.save_revision().publish()
+
+    found = client.get(SEARCH_API, {"q": "Quantora"}).json()
+
+    assert [row["title"] for row in found["results"]] == ["Stage comptable"]
