@@ -226,6 +226,9 @@ WAGTAIL_SITE_NAME = "Portail des stages"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # French stemming without accents, created by cms_pages' migration 0004 (SQLite's index folds accents already).
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "portal_french"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "csv", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL

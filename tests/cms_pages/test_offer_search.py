@@ -1090,3 +1090,11 @@ def test_a_renamed_company_is_found_by_its_new_name(client, company):
     found = client.get(SEARCH_API, {"q": "Quantora"}).json()
 
     assert [row["title"] for row in found["results"]] == ["Stage comptable"]
+
+
+def test_words_are_found_without_their_accents(client, company):
+    live_offer(company, "Développeur d'applications", mission="Intégrer les évolutions demandées.")
+
+    found = client.get(SEARCH_API, {"q": "developpeur integrer"}).json()
+
+    assert [row["title"] for row in found["results"]] == ["Développeur d'applications"]
