@@ -139,8 +139,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, application):
-        user = self.context["request"].user
-        if application.student_id != user.pk and not perms.can_manage_application(user, application):
+        if not perms.can_read_application_messages(self.context["request"].user, application):
             return []
         return MessageSerializer(application.messages.select_related("sender"), many=True).data
 
@@ -280,8 +279,7 @@ class ApplicationMessagesView(APIView):
     @extend_schema(responses=MessageSerializer(many=True))
     def get(self, request, application_id: int):
         application = _readable(request, application_id)
-        if application.student_id != request.user.pk:
-            perms.require_application_manager(request.user, application)
+        perms.require_application_messages_reader(request.user, application)
         rows = application.messages.select_related("sender")
         return Response({"count": len(rows), "results": MessageSerializer(rows, many=True).data})
 

@@ -461,6 +461,18 @@ def can_manage_application(user, application) -> bool:
     return _application_matches(user, applications_company_q(user), application)
 
 
+def can_read_application_messages(user, application) -> bool:
+    """The messages between the company and the student are theirs: not the school staff's."""
+    return application.student_id == getattr(user, "pk", None) or can_manage_application(user, application)
+
+
+def require_application_messages_reader(user, application) -> None:
+    """404 outside the application's readers, 403 for readers who are neither the student nor the company side."""
+    require_application_reader(user, application)
+    if not can_read_application_messages(user, application):
+        raise PermissionDenied
+
+
 def require_application_reader(user, application) -> None:
     """404 unless the user may read the application (its existence is private)."""
     if not can_read_application(user, application):

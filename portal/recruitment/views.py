@@ -209,13 +209,15 @@ def detail(request, application_id: int):
         raise Http404 from error
     manager = perms.can_manage_application(request.user, application)
     own = application.student_id == request.user.pk
+    reads_messages = perms.can_read_application_messages(request.user, application)
     settable = services.allowed_statuses(application, request.user) if manager else []
     context = {
         "application": application,
         "manager": manager,
         "own": own,
         "events": application.events.select_related("by"),
-        "messages_sent": application.messages.select_related("sender") if manager or own else [],
+        "reads_messages": reads_messages,
+        "messages_sent": application.messages.select_related("sender") if reads_messages else [],
         "status_form": StatusForm(statuses=settable) if settable else None,
         "message_form": MessageForm() if manager else None,
         "withdraw_form": WithdrawForm()
