@@ -7,11 +7,13 @@ data), then writes it: pages one by one through Wagtail (tree, revisions, public
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -34,7 +36,7 @@ from portal.accounts.models import HubModerator, Membership, SchoolStaff, Studen
 from portal.demo.guides import GUIDES
 from portal.notifications.services import without_notifications
 from portal.recruitment.models import Application
-from portal.reference.choices import InternshipType, OfferStatus, OrganisationKind, StudyLevel
+from portal.reference.choices import OfferStatus, OrganisationKind
 from portal.reference.models import Country
 from workflows import services as offer_services
 from workflows.models import Campaign
@@ -110,695 +112,53 @@ def current_counts() -> list[tuple[str, int]]:
 # Vocabularies of the generator
 # ---------------------------------------------------------------------------------------------------------------------
 
-COUNTRY_WEIGHTS = {"BE": 4, "FR": 3, "TN": 3, "LU": 1}
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
-CITIES = {
-    "BE": [
-        ("Bruxelles", "1000"),
-        ("Liège", "4000"),
-        ("Namur", "5000"),
-        ("Charleroi", "6000"),
-        ("Mons", "7000"),
-        ("Louvain-la-Neuve", "1348"),
-        ("Wavre", "1300"),
-        ("Arlon", "6700"),
-        ("Tournai", "7500"),
-        ("Verviers", "4800"),
-    ],
-    "FR": [
-        ("Lille", "59000"),
-        ("Metz", "57000"),
-        ("Nancy", "54000"),
-        ("Strasbourg", "67000"),
-        ("Lyon", "69003"),
-        ("Reims", "51100"),
-        ("Grenoble", "38000"),
-        ("Nantes", "44000"),
-        ("Toulouse", "31000"),
-        ("Valenciennes", "59300"),
-    ],
-    "TN": [
-        ("Tunis", "1002"),
-        ("Ariana", "2080"),
-        ("Sfax", "3000"),
-        ("Sousse", "4000"),
-        ("Monastir", "5000"),
-        ("Nabeul", "8000"),
-        ("Bizerte", "7000"),
-        ("Ben Arous", "2013"),
-    ],
-    "LU": [
-        ("Luxembourg", "L-1855"),
-        ("Esch-sur-Alzette", "L-4362"),
-        ("Differdange", "L-4501"),
-        ("Ettelbruck", "L-9085"),
-    ],
-}
 
-STREETS = {
-    "BE": ["rue de la Station", "avenue des Tilleuls", "rue du Parc industriel", "chaussée de Namur", "rue Haute"],
-    "FR": ["rue de la République", "avenue Foch", "rue des Artisans", "boulevard de l'Europe", "rue Pasteur"],
-    "TN": [
-        "avenue Habib Bourguiba",
-        "rue de Marseille",
-        "avenue de la Liberté",
-        "rue Ibn Khaldoun",
-        "zone industrielle",
-    ],
-    "LU": ["rue de l'Industrie", "avenue de la Gare", "boulevard Royal", "rue du Brill", "rue de Luxembourg"],
-}
+def _load(name: str) -> dict:
+    with (DATA_DIR / f"{name}.json").open(encoding="utf-8") as file:
+        return json.load(file)
 
-PHONE_PREFIX = {"BE": "+32 4", "FR": "+33 3", "TN": "+216 7", "LU": "+352 2"}
 
-LEGAL_FORMS = {
-    "BE": ["SRL", "SA", "SC"],
-    "FR": ["SAS", "SARL", "SA"],
-    "TN": ["SARL", "SA", "SUARL"],
-    "LU": ["S.à r.l.", "SA"],
-}
+# The words the generator draws from live in data/*.json; the order of every list matters (it is what the seed
+# draws from), so edits there change the demo content of a given seed.
+_places, _companies, _organisations = _load("places"), _load("companies"), _load("organisations")
+_people, _offers, _applications = _load("people"), _load("offers"), _load("applications")
 
-COMPANY_ROOTS = [
-    "Altéa",
-    "Brevia",
-    "Corvane",
-    "Delvia",
-    "Estrelle",
-    "Fluxen",
-    "Galvane",
-    "Hélios Nord",
-    "Iridis",
-    "Jovéa",
-    "Kaelis",
-    "Lumeo",
-    "Maréon",
-    "Novalis",
-    "Opteam",
-    "Praxen",
-    "Quantil",
-    "Rivéa",
-    "Sylvane",
-    "Terralis",
-    "Ubiqa",
-    "Valtis",
-    "Mosa",
-    "Ardenna",
-    "Carthéa",
-    "Médina",
-    "Escaut",
-    "Belval",
-    "Oliveraie",
-    "Sambre",
-    "Hauts-de-Fagne",
-    "Kerkouane",
-    "Djerbia",
-    "Alzette",
-    "Vosgia",
-    "Lorvane",
-]
-
-# NACE rev. 2 divisions used by the demo, with what it takes to write plausible companies and offers.
-SECTORS = {
-    "62": {
-        "words": ["Informatique", "Software", "Digital", "Data", "Cloud"],
-        "activities": [
-            "conçoit des applications web et mobiles pour les PME de la région",
-            "édite un logiciel de gestion utilisé par des collectivités locales",
-            "accompagne ses clients dans leur migration vers le cloud",
-        ],
-        "keywords": [
-            "Python",
-            "Django",
-            "JavaScript",
-            "React",
-            "DevOps",
-            "cybersécurité",
-            "données",
-            "cloud",
-            "API REST",
-            "tests automatisés",
-        ],
-        "team": "de développement",
-        "titles": [
-            "Développeur·se web Python/Django",
-            "Développeur·se front-end React",
-            "Assistant·e DevOps",
-            "Analyste de données junior",
-            "Testeur·se logiciel",
-            "Assistant·e en cybersécurité",
-        ],
-        "tasks": [
-            "participer au développement de nouvelles fonctionnalités",
-            "écrire et maintenir des tests automatisés",
-            "contribuer aux revues de code de l'équipe",
-            "documenter les API de la plateforme",
-            "construire des tableaux de bord de suivi",
-            "automatiser les déploiements",
-        ],
-    },
-    "26": {
-        "words": ["Électronique", "Microsystèmes", "Capteurs", "Photonique"],
-        "activities": [
-            "conçoit et fabrique des capteurs pour l'industrie",
-            "assemble des cartes électroniques en petites et moyennes séries",
-            "développe des systèmes optiques de mesure",
-        ],
-        "keywords": [
-            "électronique embarquée",
-            "microcontrôleurs",
-            "CAO électronique",
-            "tests de production",
-            "capteurs",
-            "C embarqué",
-            "optique",
-            "qualité",
-        ],
-        "team": "de conception électronique",
-        "titles": [
-            "Technicien·ne en électronique",
-            "Ingénieur·e systèmes embarqués",
-            "Assistant·e qualité production",
-            "Développeur·se firmware",
-        ],
-        "tasks": [
-            "concevoir et tester des prototypes de cartes",
-            "rédiger des procédures de test",
-            "analyser les non-conformités de production",
-            "programmer des microcontrôleurs",
-            "participer à l'industrialisation d'un nouveau produit",
-        ],
-    },
-    "10": {
-        "words": ["Agroalimentaire", "Saveurs", "Biscuiterie", "Laiterie", "Conserverie"],
-        "activities": [
-            "produit des biscuits artisanaux distribués en grande surface",
-            "transforme le lait de producteurs locaux",
-            "fabrique des conserves de légumes de saison",
-        ],
-        "keywords": [
-            "sécurité alimentaire",
-            "HACCP",
-            "qualité",
-            "production",
-            "R&D produit",
-            "emballage",
-            "traçabilité",
-            "logistique",
-        ],
-        "team": "qualité et production",
-        "titles": [
-            "Assistant·e qualité HACCP",
-            "Technicien·ne de production",
-            "Assistant·e R&D produits",
-            "Chargé·e de traçabilité",
-        ],
-        "tasks": [
-            "réaliser les contrôles qualité en ligne",
-            "mettre à jour le plan HACCP",
-            "participer à la mise au point de nouvelles recettes",
-            "suivre les indicateurs de production",
-            "préparer les audits clients",
-        ],
-    },
-    "29": {
-        "words": ["Automotive", "Mobilité", "Équipements", "Carrosserie"],
-        "activities": [
-            "fabrique des pièces de carrosserie pour des constructeurs européens",
-            "développe des équipements pour véhicules électriques",
-            "assemble des faisceaux électriques pour l'automobile",
-        ],
-        "keywords": [
-            "lean manufacturing",
-            "véhicule électrique",
-            "CAO mécanique",
-            "méthodes",
-            "maintenance",
-            "qualité",
-            "amélioration continue",
-            "robotique",
-        ],
-        "team": "méthodes et industrialisation",
-        "titles": [
-            "Assistant·e ingénieur·e méthodes",
-            "Technicien·ne de maintenance",
-            "Assistant·e amélioration continue",
-            "Technicien·ne essais véhicules",
-        ],
-        "tasks": [
-            "analyser les temps de cycle d'une ligne d'assemblage",
-            "proposer des améliorations des postes de travail",
-            "suivre un plan de maintenance préventive",
-            "participer aux essais de validation",
-            "rédiger des gammes de fabrication",
-        ],
-    },
-    "06": {
-        "words": ["Énergie", "Hydrocarbures", "Forage", "Gaz"],
-        "activities": [
-            "exploite des champs gaziers en partenariat avec l'opérateur national",
-            "réalise des études de réservoir pour des opérateurs pétroliers",
-            "assure la maintenance d'installations de forage",
-        ],
-        "keywords": [
-            "géologie",
-            "forage",
-            "HSE",
-            "maintenance industrielle",
-            "instrumentation",
-            "géophysique",
-            "sécurité",
-        ],
-        "team": "des opérations",
-        "titles": [
-            "Assistant·e ingénieur·e réservoir",
-            "Technicien·ne HSE",
-            "Technicien·ne instrumentation",
-            "Assistant·e géologue",
-        ],
-        "tasks": [
-            "participer à l'interprétation de données de puits",
-            "mettre à jour les analyses de risques HSE",
-            "étalonner l'instrumentation de site",
-            "préparer les rapports d'exploitation",
-            "suivre les interventions de maintenance",
-        ],
-    },
-    "71": {
-        "words": ["Ingénierie", "Études", "Engineering", "Géotechnique"],
-        "activities": [
-            "réalise des études de structures pour le bâtiment",
-            "conçoit des installations techniques pour l'industrie",
-            "réalise des études géotechniques et des contrôles de chantier",
-        ],
-        "keywords": [
-            "BIM",
-            "Revit",
-            "AutoCAD",
-            "calcul de structures",
-            "géotechnique",
-            "suivi de chantier",
-            "contrôle technique",
-            "énergie du bâtiment",
-        ],
-        "team": "du bureau d'études",
-        "titles": [
-            "Dessinateur·rice projeteur·se BIM",
-            "Assistant·e ingénieur·e structures",
-            "Technicien·ne géotechnique",
-            "Assistant·e conducteur·rice de travaux",
-        ],
-        "tasks": [
-            "modéliser des ouvrages en BIM",
-            "réaliser des notes de calcul",
-            "participer aux visites de chantier",
-            "préparer les dossiers de consultation des entreprises",
-            "exploiter des essais de sol",
-        ],
-    },
-    "72": {
-        "words": ["Recherche", "Labs", "Biotech", "Innovation"],
-        "activities": [
-            "mène des projets de recherche appliquée en biotechnologie",
-            "développe des matériaux innovants avec des partenaires universitaires",
-            "conduit des essais de laboratoire pour l'industrie pharmaceutique",
-        ],
-        "keywords": [
-            "biotechnologie",
-            "laboratoire",
-            "analyse de données",
-            "matériaux",
-            "chimie analytique",
-            "publication scientifique",
-            "modélisation",
-        ],
-        "team": "de recherche",
-        "titles": [
-            "Assistant·e de recherche en biotechnologie",
-            "Technicien·ne de laboratoire",
-            "Stagiaire en modélisation numérique",
-            "Assistant·e chef·fe de projet R&D",
-        ],
-        "tasks": [
-            "préparer et conduire des manipulations de laboratoire",
-            "analyser et mettre en forme des résultats d'essais",
-            "tenir le cahier de laboratoire",
-            "réaliser une veille scientifique",
-            "présenter l'avancement des travaux à l'équipe",
-        ],
-    },
-    "70": {
-        "words": ["Conseil", "Consulting", "Management", "Stratégie"],
-        "activities": [
-            "accompagne les PME dans leur transformation",
-            "conseille les directions financières d'entreprises industrielles",
-            "aide les entreprises familiales à préparer leur transmission",
-        ],
-        "keywords": [
-            "stratégie",
-            "gestion de projet",
-            "finance",
-            "contrôle de gestion",
-            "transformation numérique",
-            "ressources humaines",
-            "Excel",
-            "analyse de marché",
-        ],
-        "team": "conseil",
-        "titles": [
-            "Consultant·e junior",
-            "Assistant·e contrôle de gestion",
-            "Chargé·e d'études de marché",
-            "Assistant·e chef·fe de projet",
-        ],
-        "tasks": [
-            "réaliser des diagnostics chez les clients",
-            "construire des modèles financiers",
-            "préparer les supports de restitution",
-            "animer des ateliers avec les équipes clientes",
-            "conduire une étude de marché",
-        ],
-    },
-    "46": {
-        "words": ["Distribution", "Négoce", "Import-Export", "Trading"],
-        "activities": [
-            "distribue du matériel électrique aux installateurs",
-            "importe et distribue des produits alimentaires méditerranéens",
-            "commercialise des fournitures industrielles en Europe",
-        ],
-        "keywords": [
-            "commerce international",
-            "logistique",
-            "achats",
-            "ERP",
-            "supply chain",
-            "vente B2B",
-            "douane",
-            "gestion des stocks",
-        ],
-        "team": "commerciale",
-        "titles": [
-            "Assistant·e commercial·e export",
-            "Assistant·e acheteur·se",
-            "Chargé·e de logistique",
-            "Assistant·e supply chain",
-        ],
-        "tasks": [
-            "suivre les commandes des clients",
-            "préparer les documents d'exportation",
-            "analyser les niveaux de stock",
-            "consulter et comparer des fournisseurs",
-            "mettre à jour les données de l'ERP",
-        ],
-    },
-    "86": {
-        "words": ["Santé", "Clinique", "Médical", "Soins"],
-        "activities": [
-            "gère une clinique de jour pluridisciplinaire",
-            "coordonne un réseau de centres de soins",
-            "propose des services d'imagerie médicale",
-        ],
-        "keywords": [
-            "soins",
-            "qualité des soins",
-            "imagerie médicale",
-            "gestion hospitalière",
-            "hygiène",
-            "dossier patient",
-            "accueil",
-        ],
-        "team": "qualité et organisation des soins",
-        "titles": [
-            "Assistant·e qualité et gestion des risques",
-            "Stagiaire en gestion hospitalière",
-            "Assistant·e en imagerie médicale",
-            "Assistant·e administratif·ve santé",
-        ],
-        "tasks": [
-            "participer à l'évaluation des pratiques",
-            "mettre à jour les procédures d'hygiène",
-            "analyser les délais de prise en charge",
-            "accompagner la numérisation du dossier patient",
-            "préparer la visite de certification",
-        ],
-    },
-}
-
-HUBS = [
-    {
-        "title": "Pôle mosan de l'innovation",
-        "slug": "pole-mosan-innovation",
-        "country": "BE",
-        "city": "Liège",
-        "postcode": "4000",
-        "keywords": ["industrie", "numérique", "Wallonie"],
-        "description": "<p>Le pôle de référence des entreprises du bassin mosan : il valide leurs offres de stage "
-        "et les met en relation avec les écoles de la région.</p>",
-    },
-    {
-        "title": "Pôle entreprises Grand Est",
-        "slug": "pole-entreprises-grand-est",
-        "country": "FR",
-        "city": "Metz",
-        "postcode": "57000",
-        "keywords": ["industrie", "transfrontalier", "apprentissage"],
-        "description": "<p>Réseau d'entreprises du Grand Est et de la Grande Région, il accompagne l'accueil "
-        "de stagiaires de part et d'autre de la frontière.</p>",
-    },
-    {
-        "title": "Technopôle du Cap Bon",
-        "slug": "technopole-cap-bon",
-        "country": "TN",
-        "city": "Nabeul",
-        "postcode": "8000",
-        "keywords": ["technologies", "agroalimentaire", "export"],
-        "description": "<p>Le technopôle fédère les entreprises innovantes du Cap Bon et de Tunis et valide les "
-        "offres de stage qu'elles publient.</p>",
-    },
-]
+COUNTRY_WEIGHTS: dict[str, int] = _places["country_weights"]
+CITIES: dict[str, list[list[str]]] = _places["cities"]  # country → [city, postcode]
+STREETS: dict[str, list[str]] = _places["streets"]
+PHONE_PREFIX: dict[str, str] = _places["phone_prefix"]
+LEGAL_FORMS: dict[str, list[str]] = _places["legal_forms"]
+COMPANY_ROOTS: list[str] = _companies["company_roots"]
+# NACE division → words of company names, activities, keywords, team and missions of its offers.
+SECTORS: dict[str, dict] = _companies["sectors"]
+HUBS: list[dict] = _organisations["hubs"]
 # Companies of these countries answer to this hub (by index in HUBS).
-HUB_OF_COUNTRY = {"BE": 0, "LU": 0, "FR": 1, "TN": 2}
-
-SCHOOLS = [
-    {
-        "title": "Haute École du Val de Meuse",
-        "slug": "haute-ecole-val-de-meuse",
-        "domain": "hevm.example",
-        "country": "BE",
-        "city": "Namur",
-        "postcode": "5000",
-        "description": "<p>Haute école pluridisciplinaire : informatique, électronique, gestion et sciences de "
-        "l'ingénieur industriel.</p>",
-        "programmes": [
-            ("Bachelier en informatique de gestion", StudyLevel.BACHELOR, 3),
-            ("Bachelier en électronique appliquée", StudyLevel.BACHELOR, 2),
-            ("Master en sciences de l'ingénieur industriel", StudyLevel.MASTER, 1),
-            ("Formation en alternance – technicien·ne de maintenance", StudyLevel.VOCATIONAL, 2),
-            ("Bachelier en comptabilité", StudyLevel.BACHELOR, 3),
-        ],
-    },
-    {
-        "title": "École d'ingénieurs de Lorraine-Sud",
-        "slug": "ecole-ingenieurs-lorraine-sud",
-        "domain": "eils.example",
-        "country": "FR",
-        "city": "Nancy",
-        "postcode": "54000",
-        "description": "<p>École d'ingénieurs publique formant aux métiers de l'informatique, du génie "
-        "industriel et de l'énergie.</p>",
-        "programmes": [
-            ("Cycle ingénieur – informatique", StudyLevel.ENGINEER, 4),
-            ("Cycle ingénieur – génie industriel", StudyLevel.ENGINEER, 3),
-            ("BTS Systèmes numériques", StudyLevel.VOCATIONAL, 2),
-            ("Licence professionnelle Logistique", StudyLevel.BACHELOR, 3),
-            ("Doctorat en sciences de l'ingénieur", StudyLevel.DOCTORATE, 1),
-        ],
-    },
-    {
-        "title": "Institut supérieur des sciences appliquées de Nabeul",
-        "slug": "institut-sciences-appliquees-nabeul",
-        "domain": "issan.example",
-        "country": "TN",
-        "city": "Nabeul",
-        "postcode": "8000",
-        "description": "<p>Institut public d'enseignement supérieur : génie logiciel, réseaux, génie électrique "
-        "et industries agroalimentaires.</p>",
-        "programmes": [
-            ("Licence en génie logiciel", StudyLevel.BACHELOR, 3),
-            ("Mastère professionnel en réseaux et télécommunications", StudyLevel.MASTER, 2),
-            ("Cycle ingénieur en génie électrique", StudyLevel.ENGINEER, 3),
-            ("Licence en industries agroalimentaires", StudyLevel.BACHELOR, 2),
-            ("Cycle préparatoire intégré", StudyLevel.BACHELOR, 1),
-        ],
-    },
-    {
-        "title": "École supérieure de commerce et de technologie de Belval",
-        "slug": "ecole-commerce-technologie-belval",
-        "domain": "esctb.example",
-        "country": "LU",
-        "city": "Esch-sur-Alzette",
-        "postcode": "L-4362",
-        "description": "<p>École supérieure trilingue : gestion, logistique internationale et informatique "
-        "appliquée.</p>",
-        "programmes": [
-            ("Bachelor en gestion d'entreprise", StudyLevel.BACHELOR, 2),
-            ("Master en logistique internationale", StudyLevel.MASTER, 1),
-            ("Brevet de technicien supérieur en informatique", StudyLevel.VOCATIONAL, 2),
-            ("Bachelor en sciences de l'informatique", StudyLevel.BACHELOR, 3),
-            ("Master en finance", StudyLevel.MASTER, 2),
-        ],
-    },
+HUB_OF_COUNTRY: dict[str, int] = _organisations["hub_of_country"]
+SCHOOLS: list[dict] = _organisations["schools"]
+FIRST_NAMES = [
+    pair for woman, man in zip(_people["women"], _people["men"], strict=True) for pair in ((woman, "ms"), (man, "mr"))
 ]
-
-_WOMEN = [
-    "Camille",
-    "Emma",
-    "Louise",
-    "Chloé",
-    "Manon",
-    "Inès",
-    "Léa",
-    "Sarah",
-    "Amira",
-    "Mariem",
-    "Yasmine",
-    "Nour",
-    "Eya",
-    "Sofia",
-    "Jeanne",
-    "Margaux",
-    "Clara",
-    "Lina",
-    "Zoé",
-    "Salma",
-    "Mathilde",
-    "Anaïs",
-    "Nadia",
-]
-_MEN = [
-    "Lucas",
-    "Noah",
-    "Arthur",
-    "Hugo",
-    "Théo",
-    "Nathan",
-    "Maxime",
-    "Julien",
-    "Youssef",
-    "Mehdi",
-    "Karim",
-    "Skander",
-    "Aziz",
-    "Elias",
-    "Victor",
-    "Romain",
-    "Antoine",
-    "Adam",
-    "Baptiste",
-    "Hamza",
-    "Gilles",
-    "Olivier",
-    "Wassim",
-]
-FIRST_NAMES = [pair for woman, man in zip(_WOMEN, _MEN, strict=True) for pair in ((woman, "ms"), (man, "mr"))]
-LAST_NAMES = [
-    "Dubois",
-    "Lambert",
-    "Martin",
-    "Peeters",
-    "Janssens",
-    "Leclercq",
-    "Dupont",
-    "Lefèvre",
-    "Moreau",
-    "Girard",
-    "Fontaine",
-    "Renard",
-    "Collignon",
-    "Wauters",
-    "Mertens",
-    "Ben Salah",
-    "Trabelsi",
-    "Gharbi",
-    "Jlassi",
-    "Hammami",
-    "Mansouri",
-    "Chaabane",
-    "Karoui",
-    "Ben Amor",
-    "Schmit",
-    "Weber",
-    "Hoffmann",
-    "Wagner",
-    "Kieffer",
-    "Bernard",
-    "Petit",
-    "Durand",
-    "Fournier",
-    "Mercier",
-    "Lemaire",
-    "Dumont",
-    "Hubert",
-    "Simon",
-    "Laurent",
-    "Noël",
-    "Masson",
-    "Marchal",
-]
-
-LEVEL_WEIGHTS = {
-    StudyLevel.VOCATIONAL: 2,
-    StudyLevel.BACHELOR: 4,
-    StudyLevel.MASTER: 3,
-    StudyLevel.ENGINEER: 3,
-    StudyLevel.DOCTORATE: 1,
-}
-LEVEL_PROFILE = {
-    StudyLevel.VOCATIONAL: "Vous suivez une formation professionnelle ou en alternance",
-    StudyLevel.BACHELOR: "Vous êtes étudiant·e en bachelier ou en licence",
-    StudyLevel.MASTER: "Vous êtes étudiant·e en master",
-    StudyLevel.ENGINEER: "Vous êtes élève ingénieur·e",
-    StudyLevel.DOCTORATE: "Vous préparez un doctorat",
-}
-TYPE_WEIGHTS = {
-    InternshipType.DISCOVERY: 2,
-    InternshipType.INSERTION: 3,
-    InternshipType.MASTERY_SUPPORT: 2,
-    InternshipType.MASTERY: 3,
-}
-SOFT_SKILLS = [
-    "Curieux·se et rigoureux·se, vous aimez travailler en équipe.",
-    "Autonome, vous savez rendre compte de votre travail à l'écrit comme à l'oral.",
-    "Vous avez le sens de l'organisation et le goût du concret.",
-    "Une bonne maîtrise de l'anglais est un atout.",
-    "Vous êtes à l'aise avec les outils bureautiques et appréciez les échanges avec les clients.",
-]
+LAST_NAMES: list[str] = _people["last_names"]
+LEVEL_WEIGHTS: dict[str, int] = _offers["level_weights"]
+LEVEL_PROFILE: dict[str, str] = _offers["level_profile"]
+TYPE_WEIGHTS: dict[str, int] = _offers["type_weights"]
+SOFT_SKILLS: list[str] = _offers["soft_skills"]
 # Share of each status that is not "published"; the rest of the offers are published.
-STATUS_SHARES = {
-    OfferStatus.DRAFT: 0.06,
-    OfferStatus.AWAITING_COMPANY_VALIDATION: 0.05,
-    OfferStatus.AWAITING_HUB_VALIDATION: 0.07,
-    OfferStatus.UNPUBLISHED: 0.04,
-    OfferStatus.FILLED: 0.05,
-    OfferStatus.CANCELLED: 0.03,
-    OfferStatus.ARCHIVED: 0.05,
-}
+STATUS_SHARES: dict[str, float] = _offers["status_shares"]
+# Where the applications of the demo stand once the company side acted (none accepted: no offer gets filled).
+APPLICATION_STATUS_SHARES: dict[str, float] = _applications["application_status_shares"]
+APPLICATION_MESSAGES: list[str] = _applications["application_messages"]
+
 # Statuses of offers that have been live once: they keep a first publication date.
 DEMO_CAMPAIGN = "2026-2027"
 AWAITING_VALIDATION = {OfferStatus.AWAITING_COMPANY_VALIDATION, OfferStatus.AWAITING_HUB_VALIDATION}
 ONCE_PUBLISHED = {OfferStatus.PUBLISHED, OfferStatus.UNPUBLISHED, OfferStatus.FILLED, OfferStatus.ARCHIVED}
 TARGETED_SHARE = 0.10
 APPLICATIONS_PER_SIZE = 60
-# Where the applications of the demo stand once the company side acted (none accepted: no offer gets filled).
-APPLICATION_STATUS_SHARES = {"pending": 0.4, "read": 0.3, "interview": 0.2, "cancelled": 0.1}
 # The demo student's own applications: to the first company's published offer, then spontaneously to it.
 DEMO_STUDENT_APPLICATIONS = ("interview", "pending")
-APPLICATION_MESSAGES = [
-    "Madame, Monsieur,\n\nVotre offre correspond exactement au stage que je recherche. Vous trouverez en pièces "
-    "jointes mon CV et ma lettre de motivation. Je reste à votre disposition pour un entretien.\n\nCordialement,",
-    "Bonjour,\n\nÉtudiant·e motivé·e, je souhaite mettre mes compétences au service de votre équipe. Mon CV et ma "
-    "lettre sont joints.\n\nBien à vous,",
-    "Madame, Monsieur,\n\nJe me permets de vous adresser ma candidature pour ce stage. Je serais ravi·e d'en "
-    "discuter avec vous.\n\nCordialement,",
-]
 
 
 def _ascii(text: str) -> str:
@@ -1146,8 +506,8 @@ class DemoBuilder:
                 postcode=school["postcode"],
                 country_id=school["country"],
                 programmes=[
-                    Programme(name=name, level=level, year=year, sort_order=position)
-                    for position, (name, level, year) in enumerate(school["programmes"][:count])
+                    Programme(**programme, sort_order=position)
+                    for position, programme in enumerate(school["programmes"][:count])
                 ],
             )
             self._add_organisation(page, [])
