@@ -18,12 +18,11 @@ from rest_framework.views import APIView
 from api.offers import get_offer
 from api.pagination import PortalPagination
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.ids import MAX_ID, within_range
-from portal.recruitment import exports, services
+from portal.recruitment import downloads, exports, selectors, services
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import MarkingDRFMultiPartParser
-from portal.recruitment.views import document_response
 from portal.reference.choices import ApplicationStatus
 
 
@@ -139,7 +138,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, application):
-        if not perms.can_read_application_messages(self.context["request"].user, application):
+        if not access.applications.can_read_messages(self.context["request"].user, application):
             return []
         return MessageSerializer(application.messages.select_related("sender"), many=True).data
 
@@ -195,7 +194,7 @@ class ApplicationListView(APIView):
         responses=ApplicationSerializer(many=True),
     )
     def get(self, request):
-        applications = _applications_filter(request, Application.objects.visible_to(request.user).for_listing())
+        applications = _applications_filter(request, selectors.readable_by(request.user).for_listing())
         paginator = PortalPagination()
         page = paginator.paginate_queryset(applications, request, view=self)
         return paginator.get_paginated_response(
@@ -234,7 +233,7 @@ class ApplicationListView(APIView):
 
 def _readable(request, application_id: int) -> Application:
     application = Application.objects.for_listing().filter(pk=application_id).first()
-    if application is None or not perms.can_read_application(request.user, application):
+    if application is None or not access.applications.can_read(request.user, application):
         raise NotFound
     return application
 
@@ -279,7 +278,7 @@ class ApplicationMessagesView(APIView):
     @extend_schema(responses=MessageSerializer(many=True))
     def get(self, request, application_id: int):
         application = _readable(request, application_id)
-        perms.require_application_messages_reader(request.user, application)
+        access.applications.require_messages_reader(request.user, application)
         rows = application.messages.select_related("sender")
         return Response({"count": len(rows), "results": MessageSerializer(rows, many=True).data})
 
@@ -299,16 +298,16 @@ class ApplicationDocumentView(APIView):
     def get(self, request, application_id: int, document_id: int):
         """The file, as an attachment, after the permission check (404 for anyone who may not read it)."""
         application = _readable(request, application_id)
-        return document_response(services.document_for(application, document_id, by=request.user))
+        return downloads.document_response(services.document_for(application, document_id, by=request.user))
 
 
 def _offer_applications(request, offer_id: int):
     """The offer and its applications in the caller's scope; 404 for anybody outside the company."""
     offer = get_offer(request, offer_id)
-    member = perms.company_applications_scope(request.user, offer.company)["member"]
-    if not (member and perms.offer_in_workspace(request.user, offer)):
+    member = access.organisations.company_scope(request.user, offer.company).member
+    if not (member and access.offers.in_workspace(request.user, offer)):
         raise NotFound
-    return offer, Application.objects.managed_by(request.user).filter(offer=offer).for_listing()
+    return offer, selectors.received_by(request.user).filter(offer=offer).for_listing()
 
 
 class OfferApplicationsView(APIView):

@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.accounts import permissions as perms
+from portal import access
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -74,10 +74,10 @@ class MeSerializer(serializers.Serializer):
         return StudentSerializer(student).data if student else None
 
     def get_permissions(self, user) -> dict[str, list[str]]:
-        return {str(pk): codenames for pk, codenames in perms.organisation_permissions(user).items()}
+        return {str(pk): codenames for pk, codenames in access.organisations.organisation_permissions(user).items()}
 
     def get_programme_permissions(self, user) -> dict[str, list[str]]:
-        return {str(pk): codenames for pk, codenames in perms.programme_permissions(user).items()}
+        return {str(pk): codenames for pk, codenames in access.organisations.programme_permissions(user).items()}
 
 
 class MeView(APIView):

@@ -14,7 +14,7 @@ from api.pagination import PortalPagination
 from cms_pages.forms import ORDERINGS, OfferSearchForm
 from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import search_offers
-from portal.accounts import permissions as perms
+from portal import access
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from workflows import services, visits, workspace
 from workflows.models import Campaign
@@ -94,7 +94,7 @@ class OfferSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
             return []
-        return services.allowed_actions(offer, request.user)
+        return access.offers.actions(request.user, offer)
 
 
 class OfferRowSerializer(serializers.ModelSerializer):
@@ -174,7 +174,7 @@ def offers_with_details():
 def get_offer(request, offer_id: int) -> OfferPage:
     """The offer if the caller may know it exists, else 404."""
     offer = offers_with_details().filter(pk=offer_id).first()
-    if offer is None or not perms.offer_visible(request.user, offer):
+    if offer is None or not access.offers.visible(request.user, offer):
         raise NotFound
     return offer
 
@@ -352,8 +352,8 @@ class WorkspacePagination(PortalPagination):
 
 def _company_in_scope(request, company_id: int):
     company = get_object_or_404(OrganisationPage.objects.companies().select_related("reference_hub"), pk=company_id)
-    capabilities = perms.workspace_capabilities(request.user, company)
-    if not (capabilities["admin"] or capabilities["authored"] or capabilities["hub_moderator"]):
+    capabilities = access.offers.workspace(request.user, company)
+    if not capabilities.opens:
         raise NotFound
     return company, capabilities
 
@@ -406,7 +406,7 @@ class BulkRenewView(APIView):
         data = BulkRenewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = set(data.validated_data["offers"])
-        offers = list(OfferPage.objects.filter(perms.offer_workspace_q(request.user), company=company, pk__in=ids))
+        offers = list(OfferPage.objects.filter(access.offers.workspace_q(request.user), company=company, pk__in=ids))
         if len(offers) != len(ids):
             raise NotFound
         campaign = None
@@ -430,7 +430,7 @@ class ModerationQueueView(APIView):
     def get(self, request):
         offers = (
             offers_with_details()
-            .filter(perms.offers_awaiting_decision_q(request.user))
+            .filter(access.offers.awaiting_decision_q(request.user))
             .order_by("latest_revision_created_at", "pk")
         )
         paginator = PortalPagination()

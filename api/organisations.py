@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms_pages.models import OrganisationPage, Programme
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts import services
 from portal.accounts.models import Membership
 from portal.reference.choices import OrganisationKind
@@ -130,7 +130,7 @@ class CompanyView(APIView):
     @extend_schema(request=CompanyUpdateSerializer, responses=OrganisationSerializer)
     def patch(self, request, company_id: int):
         company = get_company(company_id)
-        perms.require(request.user, perms.MANAGE_COMPANY, company)
+        access.require(request.user, access.organisations.MANAGE_COMPANY, company)
         changes = CompanyUpdateSerializer(data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
         services.update_company(company, changes.validated_data, by=request.user)
@@ -157,7 +157,7 @@ class ContactRightsSerializer(serializers.Serializer):
 
 def _company_for_contacts(user, company_id: int) -> OrganisationPage:
     company = get_company(company_id)
-    perms.require(user, perms.MANAGE_CONTACTS, company, visible_to_user=False)
+    access.require(user, access.organisations.MANAGE_CONTACTS, company, visible_to_user=False)
     return company
 
 

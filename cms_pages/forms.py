@@ -4,17 +4,11 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cms_pages.search import ORDERINGS
 from portal.reference.choices import InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-NEWEST, START_DATE, RELEVANCE = "newest", "start_date", "relevance"
-ORDERINGS = [
-    (RELEVANCE, _("Relevance")),
-    (NEWEST, _("Newest first")),
-    (START_DATE, _("Earliest start first")),
-]
 
 
 class OfferSearchForm(forms.Form):

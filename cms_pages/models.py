@@ -8,18 +8,17 @@ HomePage
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, Workflow
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -47,10 +46,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from portal.accounts.stats import public_counters
-
         context = super().get_context(request, *args, **kwargs)
-        context["counters"] = public_counters()
         context["guides"] = GuidePage.objects.live().public().order_by("audience", "title")[:6]
         return context
 
@@ -72,8 +68,6 @@ class OrganisationIndexPage(Page):
         verbose_name = _("organisation index")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         organisations = OrganisationPage.objects.live().public().for_listing().order_by("title")
         kind = request.GET.get("kind")
@@ -255,19 +249,6 @@ class OrganisationPage(Page):
                 index.insert_or_update_object(offer)
         return result
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        if self.is_company:
-            user = request.user
-            context["offers"] = (
-                OfferPage.objects.searchable_by(user)
-                .filter(company=self)
-                .for_listing()
-                .order_by("-first_published_at", "-pk")[:PAGE_SIZE]
-            )
-            context["is_student"] = user.is_authenticated and hasattr(user, "student")
-        return context
-
 
 class Programme(Orderable):
     """A programme ("filière") of a training organisation, at a study level and a year of study."""
@@ -297,8 +278,12 @@ class Programme(Orderable):
             raise ValidationError(_("Only a training organisation has programmes."))
 
 
-class OfferIndexPage(RoutablePageMixin, Page):
-    """The public offer search: keywords, filters, facet counts (« recherche guidée »), targeting applied."""
+class OfferIndexPage(Page):
+    """The public offer search: keywords, filters, facet counts (« recherche guidée »), targeting applied.
+
+    The editors write its title and introduction; the search itself is served by `cms_pages.views.offer_search`
+    (through the `before_serve_page` hook in `cms_pages/wagtail_hooks.py`).
+    """
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -312,67 +297,6 @@ class OfferIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("offer index")
-
-    @path("")
-    def search(self, request):
-        """The search form, the facets beside the results, one page of offers."""
-        from django.core.paginator import Paginator
-
-        from cms_pages.forms import OfferSearchForm
-        from cms_pages.search import search_offers
-
-        form = OfferSearchForm(request.GET)
-        data = form.cleaned_data if form.is_valid() else {}
-        found = search_offers(request.user, data)
-        return self.render(
-            request,
-            context_overrides={
-                "form": form,
-                "offers": Paginator(found.offers, PAGE_SIZE).get_page(request.GET.get("page")),
-                "facets": _facet_links(request, found.facets),
-                "ordering": found.ordering,
-                "searching": any(value for name, value in data.items() if name != "ordering"),
-            },
-        )
-
-    @path("numero/<id:number>/", name="by_number")
-    def by_number(self, request, number: int):
-        """An offer by its number (N° 00381), for links in e-mails and on paper: 404 unless its reader may see it."""
-        from django.shortcuts import redirect
-
-        offer = OfferPage.objects.searchable_by(request.user).filter(pk=number).first()
-        if offer is None:
-            raise Http404
-        return redirect(offer.get_url(request))
-
-
-FACET_TITLES = {
-    "sector": _("Sector"),
-    "country": _("Country"),
-    "internship_type": _("Internship type"),
-    "level": _("Study level"),
-}
-
-
-def _facet_links(request, facets: dict) -> list[dict]:
-    """Each facet with its terms, and for each term the link that adds it to the search (or removes it)."""
-    shown = []
-    for name, rows in facets.items():
-        if not rows:
-            continue
-        selected = request.GET.get(name, "")
-        terms = []
-        for row in rows:
-            params = request.GET.copy()
-            params.pop("page", None)
-            chosen = str(row["code"]) == selected
-            if chosen:
-                params.pop(name, None)
-            else:
-                params[name] = row["code"]
-            terms.append({**row, "selected": chosen, "url": f"?{params.urlencode()}"})
-        shown.append({"name": name, "title": FACET_TITLES[name], "terms": terms})
-    return shown
 
 
 class OfferKeyword(TaggedItemBase):
@@ -393,17 +317,6 @@ class OfferQuerySet(PageQuerySet):
             | Q(target_organisations__isnull=False)
             | Q(target_programmes__isnull=False)
         ).distinct()
-
-    def visible_to(self, user):
-        """The offers whose targeting admits `user` (targeting and scope decided in SQL)."""
-        from portal.accounts.permissions import offer_audience_q
-
-        return self.filter(offer_audience_q(user))
-
-    def searchable_by(self, user):
-        """What the public search lists for `user`: the offers online (a renewed offer stays online with its
-        approved version while the new one is moderated) that their targeting admits."""
-        return self.live().public().visible_to(user)
 
     def for_listing(self):
         """The columns and joins every list of offers needs, without N+1."""
@@ -574,8 +487,6 @@ class OfferPage(Page):
 
     def get_workflow(self):
         """Every offer goes through the "Offer approval" workflow, wherever it sits in the tree."""
-        from wagtail.models import Workflow
-
         return Workflow.objects.active().filter(name=OFFER_WORKFLOW_NAME).first()
 
     def with_content_json(self, content):
@@ -587,34 +498,6 @@ class OfferPage(Page):
         obj.author_id = self.author_id
         obj.campaign_id = self.campaign_id
         return obj
-
-    def get_context(self, request, *args, **kwargs):
-        """The offer, its company's presentation, and where the reader stands: may apply, has applied."""
-        from portal.recruitment.models import Application
-
-        context = super().get_context(request, *args, **kwargs)
-        user = request.user
-        student = getattr(user, "student", None) if user.is_authenticated else None
-        context["is_student"] = student is not None
-        context["own_application"] = (
-            Application.objects.active().filter(student=user, offer=self).first() if student is not None else None
-        )
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        """The public page of a published offer; each visitor session counts as one visit.
-
-        A targeted offer answers 404 to anybody outside its audience: its existence is not revealed.
-        """
-        from portal.accounts.permissions import offer_visible
-        from workflows import visits
-
-        if not offer_visible(request.user, self):
-            raise Http404
-        response = super().serve(request, *args, **kwargs)
-        if self.live:
-            visits.record(request, self)
-        return response
 
     @classmethod
     def can_create_at(cls, parent) -> bool:

@@ -13,12 +13,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from cms_pages.forms import NEWEST, RELEVANCE, START_DATE
 from cms_pages.models import OfferPage
+from portal import access
 from portal.ids import within_range
 from portal.reference.choices import InternshipType, StudyLevel
 
+NEWEST, START_DATE, RELEVANCE = "newest", "start_date", "relevance"
+ORDERINGS = [
+    (RELEVANCE, _("Relevance")),
+    (NEWEST, _("Newest first")),
+    (START_DATE, _("Earliest start first")),
+]
 # Facet name (as in the API and the query string) → the offer's field.
 FACETS = {
     "sector": "sector",
@@ -57,6 +64,22 @@ def _full_text(offers: QuerySet, terms: list[str], *, by_relevance: bool) -> Que
     # The database backends answer a plain queryset of the matching pages, ranked when asked.
     matching = results.get_queryset()
     return matching.filter(pk__in=offers.values("pk"))
+
+
+def searchable(user) -> QuerySet:
+    """What the public search lists for `user`: the offers online (a renewed offer stays online with its approved
+    version while the new one is moderated) that their targeting admits."""
+    return OfferPage.objects.live().public().filter(access.offers.audience_q(user))
+
+
+def company_offers(user, company, *, limit: int) -> QuerySet:
+    """The newest offers of `company` that `user` may find, for its presentation page."""
+    return searchable(user).filter(company=company).for_listing().order_by("-first_published_at", "-pk")[:limit]
+
+
+def by_number(user, number: int):
+    """The offer numbered `number` (N° 00381) if `user` may find it, else None."""
+    return searchable(user).filter(pk=number).first()
 
 
 def filter_offers(offers: QuerySet, data: dict) -> QuerySet:
@@ -112,7 +135,7 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     ordering = data.get("ordering") or (RELEVANCE if terms else NEWEST)
     if ordering == RELEVANCE and not terms:
         ordering = NEWEST
-    offers = filter_offers(OfferPage.objects.searchable_by(user), data)
+    offers = filter_offers(searchable(user), data)
     if terms:
         offers = _full_text(offers, terms, by_relevance=ordering == RELEVANCE)
     if ordering in ORDER_BY:

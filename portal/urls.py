@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.wagtail import api_router
+from cms_pages import views as page_views
 from portal import health
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("comptes/", include("portal.accounts.urls")),
     path("espace/", include("workflows.urls")),
     path("candidatures/", include("portal.recruitment.urls")),
+    # A stable address for an offer number (N° 00381), for links in e-mails and on paper.
+    path("offres/numero/<id:number>/", page_views.offer_by_number, name="offer_by_number"),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 
 from cms_pages.models import GuideIndexPage, GuidePage, OfferPage, OrganisationIndexPage, OrganisationPage, Programme
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, User
 from portal.reference.choices import InternshipType, OfferStatus, OrganisationKind, StudyLevel
 
@@ -91,7 +91,7 @@ class OfferFactory(wagtail_factories.PageFactory):
     def author_rights(obj, create, extracted, **kwargs):
         """As the services do: the author of an offer manages it."""
         if create and obj.author_id:
-            perms.grant_offer_author(obj.author, obj)
+            access.offers.grant_author(obj.author, obj)
 
 
 class GuideFactory(wagtail_factories.PageFactory):
@@ -107,7 +107,7 @@ def company_admin(company, **user_fields) -> User:
     """A user who administers `company`, with the permissions the membership carries."""
     user = UserFactory(**user_fields)
     membership = Membership.objects.create(user=user, organisation=company, role=Membership.Role.ADMIN)
-    perms.sync_membership(membership)
+    access.organisations.sync_membership(membership)
     return user
 
 
@@ -116,19 +116,21 @@ def secondary_contact(company, *, can_create_offers=False, **user_fields) -> Use
     membership = Membership.objects.create(
         user=user, organisation=company, role=Membership.Role.SECONDARY, can_create_offers=can_create_offers
     )
-    perms.sync_membership(membership)
+    access.organisations.sync_membership(membership)
     return user
 
 
 def hub_moderator(hub, **user_fields) -> User:
     user = UserFactory(**user_fields)
-    perms.grant_hub_moderation(HubModerator.objects.create(user=user, hub=hub))
+    access.organisations.grant_hub_moderation(HubModerator.objects.create(user=user, hub=hub))
     return user
 
 
 def school_staff(school, role=SchoolStaff.Role.PROGRAMME_HEAD, programme=None, **user_fields) -> User:
     user = UserFactory(**user_fields)
-    perms.grant_school_staff(SchoolStaff.objects.create(user=user, school=school, programme=programme, role=role))
+    access.organisations.grant_school_staff(
+        SchoolStaff.objects.create(user=user, school=school, programme=programme, role=role)
+    )
     return user
 
 

@@ -7,6 +7,7 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Offer moderation")
 
     def ready(self):
+        # The receivers replace Wagtail's moderation e-mails, which wagtail.admin connects in its own ready().
         from workflows import signals
 
         signals.connect()

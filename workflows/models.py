@@ -9,13 +9,16 @@ Company users act through the workspace and the API, which call the same `on_act
 Wagtail admin, so every path keeps the offer's lifecycle status and notifications in step.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
-from portal.accounts import permissions as perms
+from cms_pages.models import OfferPage
+from portal import access
 
 
 class Campaign(models.Model):
@@ -39,21 +42,21 @@ class Campaign(models.Model):
     @classmethod
     def current(cls, on=None):
         """The campaign running on `on` (today by default), the latest one if several overlap."""
-        from django.utils import timezone
-
         day = on or timezone.localdate()
         return cls.objects.filter(starts_on__lte=day, ends_on__gte=day).order_by("-starts_on").first()
 
 
 def _offer(obj):
-    from cms_pages.models import OfferPage
-
     specific = obj.specific if not isinstance(obj, OfferPage) else obj
     return specific if isinstance(specific, OfferPage) else None
 
 
 class OfferApprovalTask(Task):
-    """The parts both approval steps share: who approves is decided in `portal.accounts.permissions`."""
+    """The parts both approval steps share: who approves is decided by the access rules (`portal.access.offers`).
+
+    Wagtail asks a Task model who may act and hands it the action: these two questions go up the layers, to the
+    access rules and (`on_action`) to the offer services. They are the only model code that does.
+    """
 
     class Meta:
         abstract = True
@@ -73,12 +76,12 @@ class OfferApprovalTask(Task):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         """Approve or request changes, then bring the offer's status and notifications in step."""
+        # Wagtail calls the task with the action: the offer services (which import this module) keep the offer's
+        # status and notifications in step.
         from workflows import services
 
         offer = _offer(task_state.workflow_state.content_object)
         if offer is None or not self.user_can_approve(offer, user):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         super().on_action(task_state, user, action_name, **kwargs)
         services.after_task_action(offer, task_state, action_name, by=user, comment=kwargs.get("comment", ""))
@@ -108,13 +111,10 @@ class CompanyAdminApprovalTask(OfferApprovalTask):
         verbose_name_plural = _("company administrator approvals")
 
     def user_can_approve(self, offer, user) -> bool:
-        return perms.can(user, perms.APPROVE_OFFERS, offer.company)
+        return access.offers.approves_for_company(user, offer)
 
     def approvable_offers(self, user):
-        from cms_pages.models import OfferPage, OrganisationPage
-
-        companies = perms.visible(user, perms.APPROVE_OFFERS, OrganisationPage.objects.companies())
-        return OfferPage.objects.filter(company__in=companies)
+        return OfferPage.objects.filter(access.offers.company_step_q(user))
 
     def start(self, workflow_state, user=None):
         """An offer written by a company administrator needs no second look from the company."""
@@ -137,14 +137,10 @@ class HubApprovalTask(OfferApprovalTask):
         verbose_name_plural = _("reference hub approvals")
 
     def user_can_approve(self, offer, user) -> bool:
-        hub = offer.company.reference_hub
-        return hub is not None and perms.can(user, perms.MODERATE_OFFERS, hub)
+        return access.offers.approves_for_hub(user, offer)
 
     def approvable_offers(self, user):
-        from cms_pages.models import OfferPage, OrganisationPage
-
-        hubs = perms.visible(user, perms.MODERATE_OFFERS, OrganisationPage.objects.hubs())
-        return OfferPage.objects.filter(company__reference_hub__in=hubs)
+        return OfferPage.objects.filter(access.offers.hub_step_q(user))
 
     @classmethod
     def get_description(cls):

@@ -1,7 +1,7 @@
 """The offer lifecycle: what company users, administrators and hub moderators do to an offer.
 
-One transition table decides which action is allowed from which status; permissions are asked of
-`portal.accounts.permissions`; each action is atomic, logged in Wagtail's audit log with its actor,
+The transition table (`workflows.lifecycle`) and the access rules (`portal.access.offers`) decide which
+action is allowed to whom from which status; each action is atomic, logged in Wagtail's audit log with its actor,
 and sends its notifications once the transaction commits.
 """
 
@@ -22,35 +22,17 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from cms_pages.models import OfferPage, OrganisationPage, Programme
-from portal.accounts import permissions as perms
-from portal.accounts.models import HubModerator, Membership
+from portal import access
+from portal.accounts.selectors import company_admins, hub_moderators
 from portal.exceptions import InvalidTransition
 from portal.notifications.services import notify_many
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from portal.reference.models import Country, Sector
+from workflows import lifecycle
 from workflows.models import Campaign, CompanyAdminApprovalTask, HubApprovalTask
 
 S = OfferStatus
-ALL_STATUSES = frozenset(S.values)
-
-# From which statuses each action is allowed.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "edit": frozenset({S.DRAFT}),
-    "submit": frozenset({S.DRAFT}),
-    "approve": frozenset({S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION}),
-    "request-changes": frozenset({S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION}),
-    "cancel": frozenset(
-        {S.DRAFT, S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION, S.PUBLISHED, S.UNPUBLISHED}
-    ),
-    "renew": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED, S.ARCHIVED}),
-    "duplicate": ALL_STATUSES,
-    "unpublish": frozenset({S.PUBLISHED}),
-    "fill": frozenset({S.PUBLISHED, S.UNPUBLISHED}),
-    "archive": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED}),
-}
-ACTIONS = tuple(TRANSITIONS)
-# A secondary contact acts on their offer once the administrator validated it.
-AWAITING_ADMIN = frozenset({S.AWAITING_COMPANY_VALIDATION})
+ACTIONS = lifecycle.ACTIONS
 
 OFFER_FIELDS = (
     "title",
@@ -85,39 +67,9 @@ REQUIRED_FIELDS = (
 )
 
 
-def _status_allows(offer: OfferPage, action: str, *, is_admin: bool) -> bool:
-    if offer.status not in TRANSITIONS[action]:
-        return False
-    # While the administrator has not validated it, the author may only edit, submit or copy it.
-    return not (
-        offer.status in AWAITING_ADMIN
-        and action not in perms.APPROVAL_ACTIONS
-        and action not in ("edit", "submit", "duplicate")
-        and not is_admin
-    )
-
-
-def actions_allowed_by(offer: OfferPage, permitted, *, is_admin: bool) -> list[str]:
-    """The actions the status allows and `permitted(action)` grants."""
-    return [action for action in ACTIONS if _status_allows(offer, action, is_admin=is_admin) and permitted(action)]
-
-
-def allowed_actions(offer: OfferPage, user) -> list[str]:
-    """The actions `user` may take on `offer` now."""
-    is_admin = perms.is_company_admin(user, offer.company)
-    return actions_allowed_by(offer, lambda action: perms.can_take_offer_action(user, action, offer), is_admin=is_admin)
-
-
 def check(offer: OfferPage, action: str, user) -> None:
     """404 outside the offer's audience, 403 without the right, 409 when the status does not allow it."""
-    perms.require_offer_action(user, action, offer)
-    if offer.status not in TRANSITIONS[action]:
-        raise InvalidTransition(
-            _("“%(action)s” is not allowed while the offer is “%(status)s”.")
-            % {"action": action, "status": offer.get_status_display()}
-        )
-    if not _status_allows(offer, action, is_admin=perms.is_company_admin(user, offer.company)):
-        raise PermissionDenied
+    access.offers.require_action(user, action, offer)
 
 
 # Offer data
@@ -288,7 +240,7 @@ def _set_status(offer: OfferPage, status: str) -> None:
 @transaction.atomic
 def create_offer(company: OrganisationPage, data: dict, *, by) -> OfferPage:
     """A company administrator or an allowed secondary contact writes a new draft offer."""
-    if not perms.can_create_offer(by, company):
+    if not access.offers.can_create(by, company):
         raise PermissionDenied
     clean = clean_offer_data(data)
     campaign_id = clean.pop("campaign_id", None)
@@ -307,7 +259,7 @@ def create_offer(company: OrganisationPage, data: dict, *, by) -> OfferPage:
     _apply(offer, {k: v for k, v in clean.items() if k != "title"})
     company.add_child(instance=offer)
     offer.save_revision(user=by, log_action=False)
-    perms.grant_offer_author(by, offer)
+    access.offers.grant_author(by, offer)
     _log(offer, "create", by)
     return offer
 
@@ -444,16 +396,8 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _company_admins(company):
-    from portal.accounts.models import User
-
-    return User.objects.filter(
-        is_active=True, memberships__organisation=company, memberships__role=Membership.Role.ADMIN
-    )
-
-
 def _author_and_admins(offer):
-    people = list(_company_admins(offer.company))
+    people = list(company_admins(offer.company))
     if offer.author and offer.author.is_active and offer.author not in people:
         people.append(offer.author)
     return people
@@ -470,7 +414,7 @@ def _notify_status(offer: OfferPage, status: str, *, by, comment: str, previous:
     }
     if status == S.AWAITING_COMPANY_VALIDATION:
         author = offer.author.get_full_name() if offer.author else ""
-        recipients = [u for u in _company_admins(offer.company) if u != by]
+        recipients = [u for u in company_admins(offer.company) if u != by]
         notify_many(
             "offer_to_validate", recipients, key=f"offer_to_validate:{offer.pk}:{stamp}", author=author, **common
         )
@@ -479,11 +423,12 @@ def _notify_status(offer: OfferPage, status: str, *, by, comment: str, previous:
         if previous == S.AWAITING_COMPANY_VALIDATION:
             notify_many("offer_approved", _author_and_admins(offer), key=f"offer_approved:{offer.pk}:{stamp}", **common)
         if hub is not None:
-            moderators = [
-                m.user for m in HubModerator.objects.filter(hub=hub, user__is_active=True).select_related("user")
-            ]
             notify_many(
-                "offer_to_moderate", moderators, key=f"offer_to_moderate:{offer.pk}:{stamp}", hub=hub.title, **common
+                "offer_to_moderate",
+                hub_moderators(hub),
+                key=f"offer_to_moderate:{offer.pk}:{stamp}",
+                hub=hub.title,
+                **common,
             )
     elif status == S.DRAFT and previous in (S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION):
         notify_many(
@@ -554,7 +499,7 @@ def fill_by_acceptances(offer: OfferPage, *, by) -> OfferPage:
     An offer online while a new version is moderated is filled too, its moderation cancelled. No
     permission check here: the caller accepted an application, which its own service checked.
     """
-    if not offer.live and offer.status not in TRANSITIONS["fill"]:
+    if not offer.live and offer.status not in lifecycle.TRANSITIONS["fill"]:
         return offer
     _cancel_moderation(offer, by=by)
     _take_offline(offer, by=by)
@@ -613,7 +558,7 @@ def renew_offer(
 def duplicate_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     """Copy the offer (📄) as a new draft of the same company, targeting included."""
     check(offer, "duplicate", by)
-    if not perms.can_create_offer(by, offer.company):
+    if not access.offers.can_create(by, offer.company):
         raise PermissionDenied
     source = offer.get_latest_revision_as_object() if offer.has_unpublished_changes else offer
     copy = source.copy(
@@ -638,7 +583,7 @@ def duplicate_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     copy.keywords.set([tag.name for tag in source.keywords.all()])
     copy.save()
     copy.save_revision(user=by, log_action=False)
-    perms.grant_offer_author(by, copy)
+    access.offers.grant_author(by, copy)
     _log(copy, "duplicate", by, source=offer.pk)
     return copy
 

@@ -3,11 +3,11 @@
 from wagtail.models import WorkflowState
 from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
 
+from cms_pages.models import OfferPage
+from workflows import services
+
 
 def offer_submitted(sender, instance, user=None, **kwargs):
-    from cms_pages.models import OfferPage
-    from workflows import services
-
     offer = instance.content_object.specific if instance.content_object else None
     if isinstance(offer, OfferPage):
         offer.refresh_from_db()

@@ -1,7 +1,7 @@
 """The company workspace web pages: the offer tabs, the offer form, the lifecycle buttons, the moderation queue.
 
 Each view parses the request, calls one service or one queryset and renders; the rules live in
-`workflows.services` and `portal.accounts.permissions`, shared with the API (`api/offers.py`).
+`workflows.services` and `portal.access`, shared with the API (`api/offers.py`).
 """
 
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Revision
 
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.ids import within_range
 from portal.reference.choices import OfferStatus
@@ -53,10 +53,8 @@ def _workspace_url(company_id: int, tab: str | None = None) -> str:
 def _company_workspace(user, company_id: int):
     """The company and what `user` may do in its workspace; 404 for anybody without a workspace there."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    capabilities = perms.workspace_capabilities(user, company)
-    if not (
-        capabilities["admin"] or capabilities["authored"] or capabilities["hub_moderator"] or capabilities["can_create"]
-    ):
+    capabilities = access.offers.workspace(user, company)
+    if not capabilities.opens:
         raise Http404
     return company, capabilities
 
@@ -114,7 +112,7 @@ def workspace(request, company_id: int):
 def offer_create(request, company_id: int):
     """« + Diffuser une offre »: the offer form; the offer is saved as a draft of the company."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    if not perms.can_create_offer(request.user, company):
+    if not access.offers.can_create(request.user, company):
         raise PermissionDenied
     current = Campaign.current()
     form = OfferForm(request.POST or None, initial={"campaign": current.pk if current else None})
@@ -133,7 +131,7 @@ def offer_create(request, company_id: int):
 def offer_edit(request, offer_id: int):
     """« ♻ Renouveler/éditer »: a draft is edited in place; any other offer is renewed and moderated again."""
     offer = get_object_or_404(OfferPage.objects.select_related("company"), pk=offer_id)
-    if not perms.offer_visible(request.user, offer):
+    if not access.offers.visible(request.user, offer):
         raise Http404
     action = "edit" if offer.status == OfferStatus.DRAFT else "renew"
     try:
@@ -210,7 +208,7 @@ def bulk_renew(request, company_id: int):
     if not ids:
         messages.error(request, _("Tick the offers to renew."))
         return redirect(back)
-    offers = list(OfferPage.objects.filter(perms.offer_workspace_q(request.user), company=company, pk__in=ids))
+    offers = list(OfferPage.objects.filter(access.offers.workspace_q(request.user), company=company, pk__in=ids))
     if len(offers) != len(ids):
         raise Http404
     campaign = None
@@ -262,7 +260,7 @@ def _with_proposed_content(offers: list[OfferPage]) -> list[OfferPage]:
 def moderation(request):
     """The offers awaiting the user's decision: company validations (administrators), hub validations (moderators)."""
     offers = (
-        OfferPage.objects.filter(perms.offers_awaiting_decision_q(request.user))
+        OfferPage.objects.filter(access.offers.awaiting_decision_q(request.user))
         .select_related("company", "author", "country", "sector")
         .order_by("latest_revision_created_at", "pk")
     )

@@ -8,6 +8,8 @@ import re
 
 from django.db import transaction
 
+from workflows.tasks import count_offer_visit
+
 SESSION_KEY = "seen_offers"
 MAX_REMEMBERED = 500
 CRAWLERS = re.compile(
@@ -24,8 +26,6 @@ def is_crawler(user_agent: str) -> bool:
 
 def record(request, offer) -> bool:
     """Count this view of a published offer if it is the visitor's first in this session. Returns whether it counted."""
-    from workflows.tasks import count_offer_visit
-
     if is_crawler(request.META.get("HTTP_USER_AGENT", "")):
         return False
     session = getattr(request, "session", None)

@@ -6,10 +6,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OfferPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.reference.choices import ApplicationStatus
 from portal.reference.choices import OfferStatus as S
-from workflows import services
 
 TABS = {
     "to_validate": (_("Offers to validate"), (S.DRAFT, S.AWAITING_COMPANY_VALIDATION, S.AWAITING_HUB_VALIDATION)),
@@ -21,7 +20,7 @@ PAGE_SIZES = (5, 10, 25)
 
 def company_offers(user, company) -> QuerySet:
     """The offers of `company` in `user`'s scope."""
-    return OfferPage.objects.filter(perms.offer_workspace_q(user), company=company)
+    return OfferPage.objects.filter(access.offers.workspace_q(user), company=company)
 
 
 def tab_counts(offers: QuerySet) -> dict[str, int]:
@@ -50,8 +49,6 @@ def tab_rows(offers: QuerySet, tab: str, *, title: str = "", status: str = "") -
     )
 
 
-def row_actions(offer: OfferPage, capabilities: dict) -> list[str]:
+def row_actions(offer: OfferPage, capabilities: access.offers.Workspace) -> list[str]:
     """The buttons of one row (cancel ✘, renew/edit ♻, duplicate 📄, unpublish, filled, …)."""
-    return services.actions_allowed_by(
-        offer, lambda action: perms.may_take_offer_action(capabilities, action, offer), is_admin=capabilities["admin"]
-    )
+    return capabilities.actions(offer)

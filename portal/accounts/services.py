@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from cms_pages.models import OrganisationIndexPage, OrganisationPage, Programme
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import Membership, Student, TermsAcceptance, User
 from portal.notifications.services import notify
 from portal.reference.choices import OrganisationKind, StudyLevel
@@ -198,7 +198,7 @@ def register_company(data: CompanyRegistration) -> OrganisationPage:
     except IntegrityError as error:  # two registrations raced on the same e-mail
         raise ValidationError({"admin.email": [_("An account already exists with this e-mail address.")]}) from error
     admin_membership = Membership.objects.create(user=admin, organisation=company, role=Membership.Role.ADMIN)
-    perms.sync_membership(admin_membership)
+    access.organisations.sync_membership(admin_membership)
     TermsAcceptance.objects.create(accepted_by=admin, organisation=company, version=settings.TERMS_VERSION)
     _send_access(admin, company, role=Membership.Role.ADMIN)
     for contact in data.contacts:
@@ -214,7 +214,7 @@ def _add_contact(company: OrganisationPage, contact: ContactData) -> Membership:
         role=Membership.Role.SECONDARY,
         can_create_offers=contact.can_create_offers,
     )
-    perms.sync_membership(membership)
+    access.organisations.sync_membership(membership)
     _send_access(user, company, role=Membership.Role.SECONDARY)
     return membership
 
@@ -222,7 +222,7 @@ def _add_contact(company: OrganisationPage, contact: ContactData) -> Membership:
 @transaction.atomic
 def add_contact(company: OrganisationPage, contact: ContactData, *, by: User) -> Membership:
     """The company administrator adds a secondary contact, who receives a set-password link."""
-    perms.require(by, perms.MANAGE_CONTACTS, company)
+    access.require(by, access.organisations.MANAGE_CONTACTS, company)
     contact.email = normalise_email(contact.email)
     errors: dict[str, list[str]] = {}
     existing = User.objects.filter(email__iexact=contact.email).first()
@@ -241,12 +241,12 @@ def add_contact(company: OrganisationPage, contact: ContactData, *, by: User) ->
 @transaction.atomic
 def set_contact_rights(membership: Membership, *, can_create_offers: bool, by: User) -> Membership:
     """Allow or forbid a secondary contact to create offers; effective at once."""
-    perms.require(by, perms.MANAGE_CONTACTS, membership.organisation)
+    access.require(by, access.organisations.MANAGE_CONTACTS, membership.organisation)
     if membership.is_admin:
         raise ValidationError({"can_create_offers": [_("The administrator always may create offers.")]})
     membership.can_create_offers = can_create_offers
     membership.save(update_fields=["can_create_offers"])
-    perms.sync_membership(membership)
+    access.organisations.sync_membership(membership)
     return membership
 
 
@@ -256,11 +256,11 @@ def remove_contact(membership: Membership, *, by: User) -> None:
 
     A person who has no other role in the portal is deactivated, so their sessions end too.
     """
-    perms.require(by, perms.MANAGE_CONTACTS, membership.organisation)
+    access.require(by, access.organisations.MANAGE_CONTACTS, membership.organisation)
     if membership.is_admin:
         raise ValidationError({"user": [_("The administrator cannot be removed.")]})
     user = membership.user
-    perms.revoke_membership(membership)
+    access.organisations.revoke_membership(membership)
     membership.delete()
     Token.objects.filter(user=user).delete()
     has_other_role = (
@@ -293,7 +293,7 @@ COMPANY_FIELDS = (
 @transaction.atomic
 def update_company(company: OrganisationPage, changes: dict, *, by: User) -> OrganisationPage:
     """The administrator changes the company's data; a new revision is published."""
-    perms.require(by, perms.MANAGE_COMPANY, company)
+    access.require(by, access.organisations.MANAGE_COMPANY, company)
     errors = {}
     if "country" in changes and changes["country"] and not Country.objects.filter(code=changes["country"]).exists():
         errors["country"] = [_("Unknown country code.")]

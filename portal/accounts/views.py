@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import SessionWizardView
 
 from cms_pages.models import OrganisationPage
+from portal import access
 from portal.accounts import forms, services
-from portal.accounts import permissions as perms
 from portal.accounts.models import Membership, Student
 from portal.accounts.stats import public_counters
 from portal.accounts.tokens import email_confirmation_token
 from portal.exceptions import NotVisible
+from portal.notifications import services as notification_services
+from portal.notifications.models import Notification
 
 
 class LoginView(auth_views.LoginView):
@@ -167,7 +170,7 @@ def company_lookup(request):
 def _company_for(user, company_id: int, perm: str) -> OrganisationPage:
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
     try:
-        perms.require(user, perm, company, visible_to_user=False)
+        access.require(user, perm, company, visible_to_user=False)
     except NotVisible as error:
         raise Http404 from error
     return company
@@ -175,7 +178,7 @@ def _company_for(user, company_id: int, perm: str) -> OrganisationPage:
 
 @login_required
 def company_contacts(request, company_id: int):
-    company = _company_for(request.user, company_id, perms.MANAGE_CONTACTS)
+    company = _company_for(request.user, company_id, access.organisations.MANAGE_CONTACTS)
     form = forms.ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -207,7 +210,7 @@ def company_contacts(request, company_id: int):
 @login_required
 @require_POST
 def company_contact_change(request, company_id: int, user_id: int):
-    company = _company_for(request.user, company_id, perms.MANAGE_CONTACTS)
+    company = _company_for(request.user, company_id, access.organisations.MANAGE_CONTACTS)
     membership = get_object_or_404(Membership, organisation=company, user_id=user_id)
     try:
         if request.POST.get("action") == "remove":
@@ -225,7 +228,7 @@ def company_contact_change(request, company_id: int, user_id: int):
 
 @login_required
 def company_edit(request, company_id: int):
-    company = _company_for(request.user, company_id, perms.MANAGE_COMPANY)
+    company = _company_for(request.user, company_id, access.organisations.MANAGE_COMPANY)
     initial = {
         "name": company.title,
         "address": company.address,
@@ -290,11 +293,6 @@ def terms(request):
 @login_required
 def notifications(request):
     """The user's notifications, newest first, the unread ones marked; POST marks them all read."""
-    from django.core.paginator import Paginator
-
-    from portal.notifications import services as notification_services
-    from portal.notifications.models import Notification
-
     if request.method == "POST":
         notification_services.mark_all_read(request.user)
         messages.success(request, _("All your notifications are marked as read."))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, F
 from django.utils.text import slugify
 from wagtail.models import Page, Site
@@ -31,10 +32,12 @@ from cms_pages.models import (
     OrganisationPage,
     Programme,
 )
-from portal.accounts import permissions
+from portal import access
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
+from portal.demo.documents import pdf_bytes
 from portal.demo.guides import GUIDES
 from portal.notifications.services import without_notifications
+from portal.recruitment import services as recruitment
 from portal.recruitment.models import Application
 from portal.reference.choices import OfferStatus, OrganisationKind
 from portal.reference.models import Country
@@ -589,17 +592,17 @@ class DemoBuilder:
             ]
         Membership.objects.bulk_create(memberships, batch_size=500)
         for membership in memberships:
-            permissions.sync_membership(membership)
+            access.organisations.sync_membership(membership)
             self.tick(1)
         TermsAcceptance.objects.bulk_create(
             TermsAcceptance(accepted_by=plan.admin.user, organisation=plan.page, version=settings.TERMS_VERSION)
             for plan in self.companies
         )
         for person, hub in zip(self.moderators, self.hubs, strict=True):
-            permissions.grant_hub_moderation(HubModerator.objects.create(user=person.user, hub=hub))
+            access.organisations.grant_hub_moderation(HubModerator.objects.create(user=person.user, hub=hub))
         for role in (SchoolStaff.Role.ACADEMIC_TUTOR, SchoolStaff.Role.PROGRAMME_HEAD):
             staff = SchoolStaff.objects.create(user=self.tutor.user, school=self.schools[0], programme=None, role=role)
-            permissions.grant_school_staff(staff)
+            access.organisations.grant_school_staff(staff)
 
     def create_offers(self) -> None:
         countries = [Country.objects.get(pk=code) for code in COUNTRY_WEIGHTS]
@@ -659,7 +662,7 @@ class DemoBuilder:
             revision = offer.save_revision(user=plan.author.user, clean=False)
             if live:
                 revision.publish(user=plan.author.user, skip_permission_checks=True)
-            permissions.grant_offer_author(plan.author.user, offer)
+            access.offers.grant_author(plan.author.user, offer)
             if awaiting:
                 # Through the real workflow, so that the demo approvers can act on it; no mail for demo data.
                 with without_notifications():
@@ -689,10 +692,6 @@ class DemoBuilder:
 
     def create_applications(self) -> None:
         """Students apply through the real services, and the company side reads and answers some; no mail goes out."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from portal.demo.documents import pdf_bytes
-        from portal.recruitment import services as recruitment
 
         def documents(person: Person) -> dict:
             name = f"{_ascii(person.last_name)}_{_ascii(person.first_name)}"

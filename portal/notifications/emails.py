@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from portal.accounts.tokens import email_confirmation_token
 from portal.notifications.models import Notification
 
 
@@ -24,8 +25,6 @@ def set_password_link(user) -> str:
 
 
 def email_confirmation_link(user) -> str:
-    from portal.accounts.tokens import email_confirmation_token
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
     return absolute(reverse("accounts:confirm_email", kwargs={"uidb64": uid, "token": token}))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.exceptions import NotVisible
+from portal.notifications import signals
 from portal.notifications.models import Kind, Notification
 
 _state = threading.local()
@@ -24,12 +25,13 @@ def without_notifications():
         _state.muted = previous
 
 
-def _enqueue_on_commit(notification: Notification) -> None:
-    from portal.notifications.tasks import deliver_notification
-
+def _announce_on_commit(notification: Notification) -> None:
+    """Once the transaction commits, the delivery task (listening to `signals.recorded`) is enqueued."""
     # Robust: the data is committed whatever happens to the queue; a lost delivery is picked up again by
     # `redeliver_stalled_notifications`.
-    transaction.on_commit(lambda: deliver_notification(notification.pk), robust=True)
+    transaction.on_commit(
+        lambda: signals.recorded.send(sender=Notification, notification_id=notification.pk), robust=True
+    )
 
 
 def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
@@ -46,7 +48,7 @@ def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
         key=key, defaults={"kind": kind, "recipient": recipient, "payload": payload}
     )
     if created:
-        _enqueue_on_commit(notification)
+        _announce_on_commit(notification)
     return notification
 
 

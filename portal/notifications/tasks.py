@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import receiver
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from portal.notifications import signals
 from portal.notifications.emails import build_email
 from portal.notifications.models import Notification
 
@@ -90,6 +92,12 @@ def deliver_notification(notification_id: int, task=None) -> bool:
         if task is not None:
             task.retries = 0
         raise
+
+
+@receiver(signals.recorded, dispatch_uid="deliver-recorded-notification")
+def deliver_once_committed(sender, notification_id: int, **kwargs) -> None:
+    """A notification was recorded and committed: its e-mail goes out through the queue."""
+    deliver_notification(notification_id)
 
 
 @db_periodic_task(crontab(minute="*/15"))

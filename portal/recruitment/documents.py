@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import FileTooLarge, FileTypeRefused, PortalError
 from portal.recruitment.uploads import NOT_PLAIN
+from portal.reference.choices import DocumentKind
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_FILES = 5
@@ -142,8 +143,6 @@ def check_upload(uploaded, *, kind: str, field: str) -> Upload:
 
 def check_uploads(cv, motivation_letter, others=()) -> list[Upload]:
     """Check a whole submission before anything is stored: a CV and a letter, at most five files in all."""
-    from portal.reference.choices import DocumentKind
-
     others = [other for other in others if other]
     if not cv:
         raise PortalError(_("A CV is required."), field="cv")

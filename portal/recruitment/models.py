@@ -28,24 +28,6 @@ class ApplicationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ACTIVE)
 
-    def visible_to(self, user):
-        """What `user` may read: their own, their company side's, their followed students'."""
-        from portal.accounts import permissions as perms
-
-        return self.filter(perms.applications_visible_q(user))
-
-    def managed_by(self, user):
-        """What `user` receives and manages for a company (offer authors, administrators)."""
-        from portal.accounts import permissions as perms
-
-        return self.filter(perms.applications_company_q(user))
-
-    def followed_by(self, user):
-        """The applications of the students `user` follows as school staff."""
-        from portal.accounts import permissions as perms
-
-        return self.filter(perms.applications_school_q(user))
-
     def spontaneous(self):
         return self.filter(offer__isnull=True)
 

@@ -1,6 +1,6 @@
 """What people do with applications: apply, read, change the status, withdraw, write to the student.
 
-Every operation checks access through `portal.accounts.permissions`, writes inside one transaction and
+Every operation checks access through the access rules (`portal.access`), writes inside one transaction and
 enqueues its notifications on commit. Files are written only once the whole submission is accepted,
 and removed again if the submission does not land.
 """
@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
+from portal.accounts.selectors import followers_of
 from portal.exceptions import AlreadyDone, InvalidTransition, NotVisible, PortalError
 from portal.notifications.services import notify, notify_many
-from portal.recruitment import documents
+from portal.recruitment import documents, selectors
 from portal.recruitment.models import Application, ApplicationDocument, ApplicationEvent, ApplicationMessage
 from portal.reference.choices import ApplicationStatus as A
 from portal.reference.choices import OfferStatus
+from workflows.services import fill_by_acceptances
 
 # The statuses the company side may set, from each status. `read` is set by the first opening only.
 COMPANY_TRANSITIONS = {
@@ -67,13 +69,13 @@ CLOSED = (OfferStatus.UNPUBLISHED, OfferStatus.FILLED, OfferStatus.CANCELLED, Of
 
 def _check_offer_open(offer: OfferPage, user) -> None:
     """An offer takes applications while it is online, from the students its targeting admits."""
-    if offer.live and perms.offer_visible(user, offer):
+    if offer.live and access.offers.visible(user, offer):
         return
     if (
         not offer.live
         and offer.first_published_at is not None
         and offer.status in CLOSED
-        and OfferPage.objects.visible_to(user).filter(pk=offer.pk).exists()
+        and OfferPage.objects.filter(access.offers.audience_q(user), pk=offer.pk).exists()
     ):
         raise InvalidTransition(_("This offer no longer accepts applications."))
     raise NotVisible
@@ -136,7 +138,7 @@ def apply(
             ApplicationEvent.objects.create(application=application, by=student_user, before="", after=A.PENDING)
             notify_many(
                 "application_received",
-                perms.application_recipients(application),
+                selectors.recipients(application),
                 key=f"application_received:{application.pk}",
                 spontaneous=offer is None,
                 message=message,
@@ -168,8 +170,8 @@ def _already_applied(student_user, *, offer, company) -> bool:
 
 def open_application(application: Application, *, by) -> Application:
     """`by` opens the application: refused outside its readers (404); the company side's first opening marks it read."""
-    perms.require_application_reader(by, application)
-    if application.status == A.PENDING and perms.can_manage_application(by, application):
+    access.applications.require_reader(by, application)
+    if application.status == A.PENDING and access.applications.can_manage(by, application):
         with transaction.atomic():
             now = timezone.now()
             # Conditional, so that two simultaneous first openings record one change.
@@ -184,7 +186,7 @@ def open_application(application: Application, *, by) -> Application:
 
 def allowed_statuses(application: Application, user) -> list[str]:
     """The statuses `user` may set on the application now (for the buttons and the API)."""
-    if perms.can_manage_application(user, application):
+    if access.applications.can_manage(user, application):
         return list(COMPANY_TRANSITIONS[application.status])
     if application.student_id == getattr(user, "pk", None) and application.status in STUDENT_WITHDRAWABLE:
         return [A.CANCELLED]
@@ -202,13 +204,13 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
         raise PortalError(
             _("Choose one of these statuses: %(statuses)s.") % {"statuses": ", ".join(SETTABLE)}, field="status"
         )
-    perms.require_application_reader(by, application)
+    access.applications.require_reader(by, application)
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("offer", "company", "student")
         .get(pk=application.pk)
     )
-    company_side = perms.can_manage_application(by, application)
+    company_side = access.applications.can_manage(by, application)
     own = application.student_id == by.pk
     if not company_side and not (own and to == A.CANCELLED):
         raise PermissionDenied
@@ -231,7 +233,7 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
     if own and to == A.CANCELLED and not company_side:
         notify_many(
             "application_withdrawn",
-            perms.application_recipients(application),
+            selectors.recipients(application),
             key=f"application_withdrawn:{application.pk}",
             comment=comment,
             **_payload(application),
@@ -248,8 +250,6 @@ def withdraw(application: Application, *, by, comment: str = "") -> Application:
 
 
 def _fill_when_complete(offer: OfferPage, *, by) -> None:
-    from workflows.services import fill_by_acceptances
-
     accepted = Application.objects.filter(offer=offer, status=A.ACCEPTED).count()
     if accepted >= offer.places:
         fill_by_acceptances(offer, by=by)
@@ -257,9 +257,7 @@ def _fill_when_complete(offer: OfferPage, *, by) -> None:
 
 def _notify_status(application: Application, status: str, *, by, comment: str) -> None:
     """The student and the school staff who follow them learn each new status (but not from themselves)."""
-    recipients = [
-        person for person in (application.student, *perms.followers_of(application.student)) if person.pk != by.pk
-    ]
+    recipients = [person for person in (application.student, *followers_of(application.student)) if person.pk != by.pk]
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     notify_many(
         "application_status_changed",
@@ -274,7 +272,7 @@ def _notify_status(application: Application, status: str, *, by, comment: str) -
 @transaction.atomic
 def send_message(application: Application, body: str, *, by) -> ApplicationMessage:
     """The company side writes to the student: the message is kept with the application and e-mailed."""
-    perms.require_application_manager(by, application)
+    access.applications.require_manager(by, application)
     body = _check_text(body, field="body")
     if not body:
         raise PortalError(_("Write a message."), field="body")

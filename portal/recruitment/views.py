@@ -9,20 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.exceptions import NotVisible, PortalError
-from portal.recruitment import documents, exports, services
+from portal.recruitment import downloads, exports, selectors, services
 from portal.recruitment.forms import ApplyForm, CompanyFilterForm, MessageForm, StatusForm, WithdrawForm
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import marks_file_names
 from portal.reference.choices import ApplicationStatus
+from workflows.workspace import company_offers
 
 PAGE_SIZE = 20
 COMPANY_TABS = ("offers", "spontaneous")
@@ -32,7 +33,7 @@ COMPANY_TABS = ("offers", "spontaneous")
 def index(request):
     """« Mes candidatures » for a student; the followed students' applications for school staff."""
     user = request.user
-    if perms.is_student(user):
+    if access.organisations.is_student(user):
         return mine(request)
     if user.school_roles.exists():
         return redirect("recruitment:followed")
@@ -65,7 +66,7 @@ def mine(request):
 def followed(request):
     """The applications of the students the school staff member follows (read only)."""
     status = _status_filter(request)
-    applications = Application.objects.followed_by(request.user).for_listing()
+    applications = selectors.followed_by(request.user).for_listing()
     if status:
         applications = applications.filter(status=status)
     applications = applications.matching(request.GET.get("q", ""))
@@ -80,22 +81,22 @@ def followed(request):
 def _company_list(request, company_id: int):
     """The company, the caller's scope there, the filters and the filtered applications (404 outside)."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    scope = perms.company_applications_scope(request.user, company)
-    if not scope["member"]:
+    scope = access.organisations.company_scope(request.user, company)
+    if not scope.member:
         raise Http404
     tab = request.GET.get("tab", "offers")
-    if tab not in COMPANY_TABS or (tab == "spontaneous" and not scope["spontaneous"]):
+    if tab not in COMPANY_TABS or (tab == "spontaneous" and not scope.spontaneous):
         tab = "offers"
     filters = CompanyFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
     if "offer" in filters.errors:
         raise Http404
-    received = Application.objects.managed_by(request.user).filter(company=company)
+    received = selectors.received_by(request.user).filter(company=company)
     counts = received.counts()
     applications = received.spontaneous() if tab == "spontaneous" else received.to_offers()
     offer = None
     if data.get("offer") and tab == "offers":
-        in_scope = OfferPage.objects.filter(perms.offer_workspace_q(request.user), company=company)
+        in_scope = company_offers(request.user, company)
         offer = in_scope.filter(pk=data["offer"]).first()
         if offer is None:
             raise Http404
@@ -114,11 +115,11 @@ def company(request, company_id: int):
     for application in page:
         application.settable = services.COMPANY_TRANSITIONS[application.status]
     tabs = [("offers", _("Responses to my offers"), counts["offers"])]
-    if scope["spontaneous"]:
+    if scope.spontaneous:
         tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
     context = {
         "company": company,
-        "company_admin": scope["spontaneous"],
+        "company_admin": scope.spontaneous,
         "tab": tab,
         "tabs": tabs,
         "filters": filters,
@@ -143,7 +144,7 @@ def company_export(request, company_id: int, fmt: str):
 
 
 def _apply_page(request, *, offer=None, company=None):
-    if not perms.is_student(request.user):
+    if not access.organisations.is_student(request.user):
         raise PermissionDenied(_("Applications are sent from a student account."))
     existing = services.active_application(request.user, offer=offer, company=company)
     if existing is not None:
@@ -176,7 +177,7 @@ def _apply_page(request, *, offer=None, company=None):
 def apply(request, offer_id: int):
     """« Postuler »: the application form of an offer the student may see."""
     offer = get_object_or_404(OfferPage.objects.select_related("company"), pk=offer_id)
-    if not perms.offer_visible(request.user, offer):
+    if not access.offers.visible(request.user, offer):
         raise Http404
     if not offer.live:
         messages.error(request, _("This offer no longer accepts applications."))
@@ -207,9 +208,9 @@ def detail(request, application_id: int):
         application = services.open_application(application, by=request.user)
     except NotVisible as error:
         raise Http404 from error
-    manager = perms.can_manage_application(request.user, application)
+    manager = access.applications.can_manage(request.user, application)
     own = application.student_id == request.user.pk
-    reads_messages = perms.can_read_application_messages(request.user, application)
+    reads_messages = access.applications.can_read_messages(request.user, application)
     settable = services.allowed_statuses(application, request.user) if manager else []
     context = {
         "application": application,
@@ -295,19 +296,4 @@ def document(request, application_id: int, document_id: int):
         found = services.document_for(application, document_id, by=request.user)
     except NotVisible as error:
         raise Http404 from error
-    return document_response(found)
-
-
-def document_response(found) -> FileResponse:
-    """The file as an attachment, never rendered by the browser, never cached by a proxy."""
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=documents.download_name(found), content_type=found.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return downloads.document_response(found)

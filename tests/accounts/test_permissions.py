@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.authtoken.models import Token
 
 from cms_pages.models import OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts import services
 from portal.accounts.models import (
     Membership,
@@ -74,10 +74,10 @@ def test_company_admin_holds_exactly_the_six_company_permissions():
 
     admin = company_admin(company)
 
-    assert {perm.split(".", 1)[1] for perm in perms.COMPANY_ADMIN_PERMISSIONS} == ADMIN_CODENAMES
+    assert {perm.split(".", 1)[1] for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS} == ADMIN_CODENAMES
     assert organisation_codenames(admin, company) == ADMIN_CODENAMES
     assert OrganisationUserPermission.objects.filter(user=admin).count() == 6
-    assert all(perms.can(admin, perm, company) for perm in perms.COMPANY_ADMIN_PERMISSIONS)
+    assert all(access.can(admin, perm, company) for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS)
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_company_admin_holds_nothing_on_another_company():
     admin = company_admin(company)
 
     assert organisation_codenames(admin, other) == set()
-    assert not any(perms.can(admin, perm, other) for perm in perms.COMPANY_ADMIN_PERMISSIONS)
+    assert not any(access.can(admin, perm, other) for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS)
 
 
 @pytest.mark.django_db
@@ -96,9 +96,9 @@ def test_company_admin_holds_no_hub_or_school_permission_on_their_company():
 
     admin = company_admin(company)
 
-    assert not perms.can(admin, perms.MODERATE_OFFERS, company)
-    assert not perms.can(admin, perms.FOLLOW_STUDENTS, company)
-    assert not perms.can(admin, perms.READ_CONFIDENTIAL_EVALUATIONS, company)
+    assert not access.can(admin, access.organisations.MODERATE_OFFERS, company)
+    assert not access.can(admin, access.organisations.FOLLOW_STUDENTS, company)
+    assert not access.can(admin, access.organisations.READ_CONFIDENTIAL_EVALUATIONS, company)
 
 
 # Secondary contacts
@@ -111,9 +111,9 @@ def test_secondary_contact_with_the_right_to_create_offers_holds_only_create_off
     contact = secondary_contact(company, can_create_offers=True)
 
     assert organisation_codenames(contact) == {"create_offers"}
-    assert perms.can(contact, perms.CREATE_OFFERS, company)
-    assert not perms.can(contact, perms.MANAGE_CONTACTS, company)
-    assert not perms.can(contact, perms.VIEW_COMPANY_OFFERS, company)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, company)
+    assert not access.can(contact, access.organisations.MANAGE_CONTACTS, company)
+    assert not access.can(contact, access.organisations.VIEW_COMPANY_OFFERS, company)
 
 
 @pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_secondary_contact_without_the_right_to_create_offers_holds_no_permissio
     contact = secondary_contact(company, can_create_offers=False)
 
     assert organisation_codenames(contact) == set()
-    assert not any(perms.can(contact, perm, company) for perm in perms.COMPANY_ADMIN_PERMISSIONS)
+    assert not any(access.can(contact, perm, company) for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS)
 
 
 @pytest.mark.django_db
@@ -131,12 +131,12 @@ def test_granting_the_right_to_create_offers_takes_effect_at_once():
     company = CompanyFactory()
     admin = company_admin(company)
     contact = secondary_contact(company, can_create_offers=False)
-    assert not perms.can(contact, perms.CREATE_OFFERS, company)
+    assert not access.can(contact, access.organisations.CREATE_OFFERS, company)
 
     services.set_contact_rights(membership(contact, company), can_create_offers=True, by=admin)
 
     assert organisation_codenames(contact) == {"create_offers"}
-    assert perms.can(contact, perms.CREATE_OFFERS, company)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, company)
     assert membership(contact, company).can_create_offers is True
 
 
@@ -145,12 +145,12 @@ def test_withdrawing_the_right_to_create_offers_takes_effect_at_once():
     company = CompanyFactory()
     admin = company_admin(company)
     contact = secondary_contact(company, can_create_offers=True)
-    assert perms.can(contact, perms.CREATE_OFFERS, company)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, company)
 
     services.set_contact_rights(membership(contact, company), can_create_offers=False, by=admin)
 
     assert organisation_codenames(contact) == set()
-    assert not perms.can(contact, perms.CREATE_OFFERS, company)
+    assert not access.can(contact, access.organisations.CREATE_OFFERS, company)
     assert membership(contact, company).can_create_offers is False
 
 
@@ -177,7 +177,7 @@ def test_removing_a_contact_removes_their_company_permissions():
     services.remove_contact(membership(contact, company), by=admin)
 
     assert organisation_codenames(contact) == set()
-    assert not perms.can(contact, perms.CREATE_OFFERS, company)
+    assert not access.can(contact, access.organisations.CREATE_OFFERS, company)
     assert not Membership.objects.filter(user=contact).exists()
 
 
@@ -187,14 +187,14 @@ def test_removing_a_contact_removes_their_offer_permissions():
     admin = company_admin(company)
     contact = secondary_contact(company, can_create_offers=True)
     offer = OfferFactory(parent=company)
-    perms.grant_offer_author(contact, offer)
+    access.offers.grant_author(contact, offer)
     assert offer_codenames(contact, offer) == {"manage_offer", "view_offer_applications"}
 
     services.remove_contact(membership(contact, company), by=admin)
 
     assert offer_codenames(contact, offer) == set()
-    assert not perms.can(contact, perms.MANAGE_OFFER, offer)
-    assert not perms.can(contact, perms.VIEW_OFFER_APPLICATIONS, offer)
+    assert not access.can(contact, access.offers.MANAGE_OFFER, offer)
+    assert not access.can(contact, access.offers.VIEW_OFFER_APPLICATIONS, offer)
 
 
 @pytest.mark.django_db
@@ -205,14 +205,14 @@ def test_removing_a_contact_keeps_their_permissions_in_another_company():
     other_membership = Membership.objects.create(
         user=contact, organisation=other, role=Membership.Role.SECONDARY, can_create_offers=True
     )
-    perms.sync_membership(other_membership)
+    access.organisations.sync_membership(other_membership)
     other_offer = OfferFactory(parent=other)
-    perms.grant_offer_author(contact, other_offer)
+    access.offers.grant_author(contact, other_offer)
 
     services.remove_contact(membership(contact, company), by=admin)
 
     assert organisation_codenames(contact) == {"create_offers"}
-    assert perms.can(contact, perms.CREATE_OFFERS, other)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, other)
     assert offer_codenames(contact, other_offer) == {"manage_offer", "view_offer_applications"}
 
 
@@ -238,7 +238,7 @@ def test_removing_a_contact_without_another_role_deactivates_the_account():
 
     contact.refresh_from_db()
     assert contact.is_active is False
-    assert not perms.can(contact, perms.CREATE_OFFERS, company)
+    assert not access.can(contact, access.organisations.CREATE_OFFERS, company)
 
 
 @pytest.mark.django_db
@@ -249,7 +249,7 @@ def test_removed_contact_who_is_also_a_student_stays_active():
     contact_membership = Membership.objects.create(
         user=person, organisation=company, role=Membership.Role.SECONDARY, can_create_offers=True
     )
-    perms.sync_membership(contact_membership)
+    access.organisations.sync_membership(contact_membership)
 
     services.remove_contact(contact_membership, by=admin)
 
@@ -281,8 +281,8 @@ def test_hub_moderator_moderates_offers_on_their_hub_only():
 
     assert organisation_codenames(moderator) == {"moderate_offers"}
     assert organisation_codenames(moderator, hub) == {"moderate_offers"}
-    assert perms.can(moderator, perms.MODERATE_OFFERS, hub)
-    assert not perms.can(moderator, perms.MODERATE_OFFERS, other_hub)
+    assert access.can(moderator, access.organisations.MODERATE_OFFERS, hub)
+    assert not access.can(moderator, access.organisations.MODERATE_OFFERS, other_hub)
 
 
 @pytest.mark.django_db
@@ -292,8 +292,8 @@ def test_programme_head_follows_students_and_reads_confidential_evaluations():
     head = school_staff(school, role=SchoolStaff.Role.PROGRAMME_HEAD)
 
     assert organisation_codenames(head) == {"follow_students", "read_confidential_evaluations"}
-    assert perms.can(head, perms.FOLLOW_STUDENTS, school)
-    assert perms.can(head, perms.READ_CONFIDENTIAL_EVALUATIONS, school)
+    assert access.can(head, access.organisations.FOLLOW_STUDENTS, school)
+    assert access.can(head, access.organisations.READ_CONFIDENTIAL_EVALUATIONS, school)
 
 
 @pytest.mark.django_db
@@ -303,8 +303,8 @@ def test_academic_tutor_only_follows_students():
     tutor = school_staff(school, role=SchoolStaff.Role.ACADEMIC_TUTOR)
 
     assert organisation_codenames(tutor) == {"follow_students"}
-    assert perms.can(tutor, perms.FOLLOW_STUDENTS, school)
-    assert not perms.can(tutor, perms.READ_CONFIDENTIAL_EVALUATIONS, school)
+    assert access.can(tutor, access.organisations.FOLLOW_STUDENTS, school)
+    assert not access.can(tutor, access.organisations.READ_CONFIDENTIAL_EVALUATIONS, school)
 
 
 @pytest.mark.django_db
@@ -314,8 +314,8 @@ def test_school_staff_holds_nothing_on_another_school():
     head = school_staff(school, role=SchoolStaff.Role.PROGRAMME_HEAD)
 
     assert organisation_codenames(head, other_school) == set()
-    assert not perms.can(head, perms.FOLLOW_STUDENTS, other_school)
-    assert not perms.can(head, perms.READ_CONFIDENTIAL_EVALUATIONS, other_school)
+    assert not access.can(head, access.organisations.FOLLOW_STUDENTS, other_school)
+    assert not access.can(head, access.organisations.READ_CONFIDENTIAL_EVALUATIONS, other_school)
 
 
 @pytest.mark.django_db
@@ -328,9 +328,9 @@ def test_programme_staff_holds_their_permissions_on_the_programme_only():
     stored = ProgrammeUserPermission.objects.filter(user=tutor)
     assert set(stored.values_list("content_object_id", "permission__codename")) == {(programme.pk, "follow_students")}
     assert organisation_codenames(tutor) == set()
-    assert perms.can(tutor, perms.FOLLOW_STUDENTS, programme)
-    assert not perms.can(tutor, perms.READ_CONFIDENTIAL_EVALUATIONS, programme)
-    assert not perms.can(tutor, perms.FOLLOW_STUDENTS, sibling)
+    assert access.can(tutor, access.organisations.FOLLOW_STUDENTS, programme)
+    assert not access.can(tutor, access.organisations.READ_CONFIDENTIAL_EVALUATIONS, programme)
+    assert not access.can(tutor, access.organisations.FOLLOW_STUDENTS, sibling)
 
 
 # visible()
@@ -342,10 +342,10 @@ def test_visible_returns_only_the_companies_the_admin_manages(django_assert_max_
     CompanyFactory.create_batch(3)
     admin = company_admin(company)
     companies = OrganisationPage.objects.companies()
-    perms.visible(admin, perms.MANAGE_COMPANY, companies).exists()  # warm the content-type cache
+    access.visible(admin, access.organisations.MANAGE_COMPANY, companies).exists()  # warm the content-type cache
 
     with django_assert_max_num_queries(1):
-        managed = list(perms.visible(admin, perms.MANAGE_COMPANY, companies))
+        managed = list(access.visible(admin, access.organisations.MANAGE_COMPANY, companies))
 
     assert managed == [company]
 
@@ -355,9 +355,9 @@ def test_visible_returns_only_the_companies_where_a_contact_may_create_offers():
     allowed, forbidden = CompanyFactory(), CompanyFactory()
     contact = secondary_contact(allowed, can_create_offers=True)
     other_membership = Membership.objects.create(user=contact, organisation=forbidden, role=Membership.Role.SECONDARY)
-    perms.sync_membership(other_membership)
+    access.organisations.sync_membership(other_membership)
 
-    creatable = perms.visible(contact, perms.CREATE_OFFERS, OrganisationPage.objects.companies())
+    creatable = access.visible(contact, access.organisations.CREATE_OFFERS, OrganisationPage.objects.companies())
 
     assert list(creatable) == [allowed]
 
@@ -366,7 +366,9 @@ def test_visible_returns_only_the_companies_where_a_contact_may_create_offers():
 def test_visible_returns_nothing_to_an_anonymous_user():
     CompanyFactory.create_batch(2)
 
-    companies = perms.visible(AnonymousUser(), perms.MANAGE_COMPANY, OrganisationPage.objects.companies())
+    companies = access.visible(
+        AnonymousUser(), access.organisations.MANAGE_COMPANY, OrganisationPage.objects.companies()
+    )
 
     assert list(companies) == []
 
@@ -376,7 +378,7 @@ def test_visible_returns_nothing_to_an_inactive_admin():
     company = CompanyFactory()
     admin = company_admin(company, is_active=False)
 
-    companies = perms.visible(admin, perms.MANAGE_COMPANY, OrganisationPage.objects.companies())
+    companies = access.visible(admin, access.organisations.MANAGE_COMPANY, OrganisationPage.objects.companies())
 
     assert list(companies) == []
 
@@ -389,8 +391,10 @@ def test_anonymous_user_is_refused():
     company = CompanyFactory()
     company_admin(company)
 
-    assert not any(perms.can(AnonymousUser(), perm, company) for perm in perms.COMPANY_ADMIN_PERMISSIONS)
-    assert not perms.can(None, perms.MANAGE_COMPANY, company)
+    assert not any(
+        access.can(AnonymousUser(), perm, company) for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS
+    )
+    assert not access.can(None, access.organisations.MANAGE_COMPANY, company)
 
 
 @pytest.mark.django_db
@@ -400,7 +404,7 @@ def test_inactive_admin_is_refused_although_their_permissions_are_stored():
     admin.is_active = False
     admin.save(update_fields=["is_active"])
 
-    refused = not any(perms.can(admin, perm, company) for perm in perms.COMPANY_ADMIN_PERMISSIONS)
+    refused = not any(access.can(admin, perm, company) for perm in access.organisations.COMPANY_ADMIN_PERMISSIONS)
 
     assert organisation_codenames(admin, company) == ADMIN_CODENAMES
     assert refused
@@ -412,7 +416,7 @@ def test_require_raises_permission_denied_for_a_refused_user():
     contact = secondary_contact(company)
 
     with pytest.raises(PermissionDenied):
-        perms.require(contact, perms.MANAGE_COMPANY, company)
+        access.require(contact, access.organisations.MANAGE_COMPANY, company)
 
 
 # Only the administrator changes contacts
@@ -492,10 +496,10 @@ def test_ending_one_school_role_keeps_what_another_role_on_the_same_target_grant
     school = SchoolFactory()
     head = school_staff(school, role=SchoolStaff.Role.PROGRAMME_HEAD)
     tutor_role = SchoolStaff.objects.create(user=head, school=school, role=SchoolStaff.Role.ACADEMIC_TUTOR)
-    perms.grant_school_staff(tutor_role)
+    access.organisations.grant_school_staff(tutor_role)
     head_role = SchoolStaff.objects.get(user=head, role=SchoolStaff.Role.PROGRAMME_HEAD)
 
-    perms.revoke_school_staff(head_role)
+    access.organisations.revoke_school_staff(head_role)
     head_role.delete()
 
     assert organisation_codenames(head, school) == {"follow_students"}

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from cms_pages.models import OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import Membership, TermsAcceptance, User
 from tests.factories import CompanyFactory, HubFactory, UserFactory
 
@@ -97,7 +97,7 @@ def test_company_registers_in_four_steps_and_the_administrator_sets_a_password(c
     assert Membership.objects.get(user=admin, organisation=company).role == "admin"
     contact = Membership.objects.get(user__email="valentin@talos.example")
     assert contact.role == "secondary" and contact.can_create_offers
-    assert perms.can(contact.user, perms.CREATE_OFFERS, company)
+    assert access.can(contact.user, access.organisations.CREATE_OFFERS, company)
     assert TermsAcceptance.objects.filter(accepted_by=admin, organisation=company).count() == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["aurelie@talos.example", "valentin@talos.example"]
     admin_mail = next(m for m in mail.outbox if m.to == ["aurelie@talos.example"])

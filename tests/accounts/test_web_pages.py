@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import Membership, Student, User
 from tests.factories import PASSWORD, CompanyFactory, ProgrammeFactory, company_admin, secondary_contact
 
@@ -52,7 +52,7 @@ def test_admin_adds_a_contact_who_gets_a_set_password_mail(client, on_commit):
 
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="valentin@talos.example")
-    assert membership.can_create_offers and perms.can(membership.user, perms.CREATE_OFFERS, company)
+    assert membership.can_create_offers and access.can(membership.user, access.organisations.CREATE_OFFERS, company)
     assert mail.outbox[0].to == ["valentin@talos.example"]
     assert "/comptes/mot-de-passe/nouveau/" in mail.outbox[0].body
 
@@ -81,7 +81,7 @@ def test_admin_revokes_the_right_to_create_offers_then_removes_the_contact(clien
     url = f"/comptes/entreprises/{company.pk}/contacts/{contact.pk}/"
 
     client.post(url, {"action": "rights"})
-    revoked = perms.can(contact, perms.CREATE_OFFERS, company)
+    revoked = access.can(contact, access.organisations.CREATE_OFFERS, company)
     client.post(url, {"action": "remove"})
 
     assert revoked is False

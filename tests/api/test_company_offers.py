@@ -3,7 +3,7 @@
 import pytest
 
 from cms_pages.models import OfferPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.reference.choices import OfferStatus
 from tests.factories import (
     CompanyFactory,
@@ -125,7 +125,7 @@ def test_moderation_queue_lists_what_awaits_each_approver(api_client):
     moderator = hub_moderator(company.reference_hub)
     outsider = hub_moderator(CompanyFactory().reference_hub)
     for_admin = OfferFactory(parent=company, author=contact)
-    perms.grant_offer_author(contact, for_admin)
+    access.offers.grant_author(contact, for_admin)
     services.submit_offer(for_admin, by=contact)
     for_hub = OfferFactory(parent=company, author=admin)
     services.submit_offer(for_hub, by=admin)

@@ -5,7 +5,7 @@ from django.core import mail
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission, User
 from portal.notifications.models import Notification
 from tests.factories import PASSWORD, CompanyFactory, UserFactory, company_admin, secondary_contact, student
@@ -104,8 +104,8 @@ def test_admin_adds_a_contact(as_admin, company):
     added = User.objects.get(email="ada.lovelace@example.test")
     assert body["user_id"] == added.pk
     assert Membership.objects.get(user=added).organisation_id == company.pk
-    assert perms.can(added, perms.CREATE_OFFERS, company)
-    assert not perms.can(added, perms.MANAGE_CONTACTS, company)
+    assert access.can(added, access.organisations.CREATE_OFFERS, company)
+    assert not access.can(added, access.organisations.MANAGE_CONTACTS, company)
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_admin_allows_a_contact_to_create_offers(as_admin, company, contact):
 
     assert response.status_code == 200
     assert response.json()["can_create_offers"] is True
-    assert perms.can(contact, perms.CREATE_OFFERS, company)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, company)
     assert Membership.objects.get(user=contact, organisation=company).can_create_offers is True
 
 
@@ -140,7 +140,7 @@ def test_admin_forbids_a_contact_to_create_offers(as_admin, company):
 
     assert response.status_code == 200
     assert response.json()["can_create_offers"] is False
-    assert not perms.can(allowed, perms.CREATE_OFFERS, company)
+    assert not access.can(allowed, access.organisations.CREATE_OFFERS, company)
 
 
 @pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_removed_contact_cannot_sign_in_again(as_admin, company, contact):
 def test_removed_contact_who_is_also_a_student_keeps_their_account(as_admin, company):
     person = student()
     membership = Membership.objects.create(user=person, organisation=company, role=Membership.Role.SECONDARY)
-    perms.sync_membership(membership)
+    access.organisations.sync_membership(membership)
 
     response = as_admin.delete(contact_url(company, person))
 
@@ -274,7 +274,7 @@ def test_changing_the_admins_rights_is_refused(as_admin, company, admin):
     response = as_admin.patch(contact_url(company, admin), {"can_create_offers": False}, format="json")
 
     assert response.status_code == 400
-    assert perms.can(admin, perms.CREATE_OFFERS, company)
+    assert access.can(admin, access.organisations.CREATE_OFFERS, company)
     assert stored_rows() == before
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from cms_pages.models import GuidePage, OfferPage, OrganisationPage
-from portal.accounts import permissions as perms
+from portal import access
 from portal.accounts.models import HubModerator, Membership, Student, User
 from portal.notifications.models import Notification
+from portal.recruitment import selectors
 from portal.recruitment.models import Application, ApplicationDocument
 from portal.reference.choices import OfferStatus
 from workflows import services
@@ -41,10 +42,10 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     company = admin.memberships.get().organisation
 
     assert editor.is_superuser
-    assert admin.memberships.get().role == "admin" and perms.can(admin, perms.MANAGE_CONTACTS, company)
+    assert admin.memberships.get().role == "admin" and access.can(admin, access.organisations.MANAGE_CONTACTS, company)
     assert contact.memberships.get(organisation=company).can_create_offers
-    assert perms.can(contact, perms.CREATE_OFFERS, company)
-    assert perms.can(moderator, perms.MODERATE_OFFERS, HubModerator.objects.get(user=moderator).hub)
+    assert access.can(contact, access.organisations.CREATE_OFFERS, company)
+    assert access.can(moderator, access.organisations.MODERATE_OFFERS, HubModerator.objects.get(user=moderator).hub)
     assert Student.objects.filter(user__email="student1@demo.example").exists()
     assert User.objects.get(email="tutor@school1.demo.example").school_roles.count() == 2
     for email in ("editor@demo.example", "student1@demo.example", "tutor@school1.demo.example"):
@@ -58,12 +59,9 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     assert {a.status for a in Application.objects.all()} == {"pending", "read", "interview", "cancelled"}
     document = ApplicationDocument.objects.filter(application__student=student, kind="cv").first()
     assert document.file.read().startswith(b"%PDF-")
-    assert Application.objects.managed_by(admin).filter(company=company).count() >= 2
+    assert selectors.received_by(admin).filter(company=company).count() >= 2
     assert (
-        Application.objects.followed_by(User.objects.get(email="tutor@school1.demo.example"))
-        .filter(student=student)
-        .count()
-        == 2
+        selectors.followed_by(User.objects.get(email="tutor@school1.demo.example")).filter(student=student).count() == 2
     )
 
     # Offers awaiting validation sit in the real workflow: the demo moderator can approve one, and no mail went out.

@@ -7,7 +7,7 @@ from django.core import mail
 
 from cms_pages.models import OfferPage
 from tests.factories import CompanyFactory, OfferFactory, company_admin, hub_moderator
-from workflows import services, tasks
+from workflows import campaigns, services
 from workflows.models import Campaign
 
 TODAY = datetime.date(2027, 6, 20)
@@ -36,8 +36,8 @@ def test_administrators_are_warned_once_before_the_campaign_ends(campaign, on_co
     mail.outbox.clear()
 
     with on_commit():
-        first = tasks.warn_campaigns_ending(today=TODAY)
-        second = tasks.warn_campaigns_ending(today=TODAY)
+        first = campaigns.warn_campaigns_ending(today=TODAY)
+        second = campaigns.warn_campaigns_ending(today=TODAY)
 
     assert (first, second) == (1, 0)
     assert [m.to for m in mail.outbox] == [["admin@talos.example"]]
@@ -56,7 +56,7 @@ def test_campaign_end_archives_offers_not_renewed_and_tells_the_company(campaign
     mail.outbox.clear()
 
     with on_commit():
-        archived = tasks.close_ended_campaigns(today=datetime.date(2027, 7, 1))
+        archived = campaigns.close_ended_campaigns(today=datetime.date(2027, 7, 1))
 
     assert archived == 1
     dropped.refresh_from_db()
@@ -65,7 +65,7 @@ def test_campaign_end_archives_offers_not_renewed_and_tells_the_company(campaign
     assert kept.status != "archived" and kept.campaign == next_campaign
     assert [m.to for m in mail.outbox] == [["admin@talos.example"]]
     assert "Oubliée" in mail.outbox[0].body
-    assert tasks.close_ended_campaigns(today=datetime.date(2027, 7, 2)) == 0
+    assert campaigns.close_ended_campaigns(today=datetime.date(2027, 7, 2)) == 0
 
 
 @pytest.mark.django_db

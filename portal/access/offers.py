@@ -1,0 +1,292 @@
+"""Offers: who sees them (targeting, the company's workspace, the hub's queue) and who takes each action.
+
+A live offer is read by its audience: everybody when it is not targeted; when it is, the students its
+targeting admits and the company's own people. An offer that is not live is known only to those who
+work on it. Every rule is also written as a `Q` over `OfferPage`, so that lists are filtered in the
+database, never by asking row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from cms_pages.models import OfferPage
+from portal.access.core import NOTHING, assign, can, codename, held, is_active
+from portal.access.organisations import (
+    APPROVE_OFFERS,
+    CREATE_OFFERS,
+    MANAGE_COMPANY,
+    MODERATE_OFFERS,
+    VIEW_COMPANY_OFFERS,
+)
+from portal.accounts.models import OfferUserPermission, OrganisationUserPermission
+from portal.exceptions import InvalidTransition, NotVisible
+from portal.reference.choices import OfferStatus
+from workflows.lifecycle import ACTIONS, APPROVAL_ACTIONS, AUTHOR_ACTIONS, author_may_while, status_allows
+
+# On an offer
+MANAGE_OFFER = "cms_pages.manage_offer"
+VIEW_OFFER_APPLICATIONS = "cms_pages.view_offer_applications"
+OFFER_AUTHOR_PERMISSIONS = (MANAGE_OFFER, VIEW_OFFER_APPLICATIONS)
+# A hub sees its companies' offers once the company validated them.
+BEFORE_HUB = (OfferStatus.DRAFT, OfferStatus.AWAITING_COMPANY_VALIDATION)
+
+
+def grant_author(user, offer: OfferPage) -> None:
+    """The author of an offer manages it and receives its applications."""
+    assign(user, OFFER_AUTHOR_PERMISSIONS, offer)
+
+
+# Who sees which offer
+
+
+def workspace_q(user) -> Q:
+    """The offers a person works on (any status): administrators, every offer of their companies; secondary
+    contacts, the offers they wrote; hub moderators, the offers of the hub's companies once the company
+    validated them."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    return (
+        Q(company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
+        | Q(pk__in=held(user, MANAGE_OFFER, OfferUserPermission))
+        | (
+            Q(company__reference_hub__in=held(user, MODERATE_OFFERS, OrganisationUserPermission))
+            & ~Q(status__in=BEFORE_HUB)
+        )
+    )
+
+
+def awaiting_decision_q(user) -> Q:
+    """Offers awaiting this person's decision: company validations for administrators, hub validations for
+    moderators."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q(status__in=[OfferStatus.AWAITING_COMPANY_VALIDATION, OfferStatus.AWAITING_HUB_VALIDATION])
+    return Q(
+        status=OfferStatus.AWAITING_COMPANY_VALIDATION,
+        company__in=held(user, APPROVE_OFFERS, OrganisationUserPermission),
+    ) | Q(
+        status=OfferStatus.AWAITING_HUB_VALIDATION,
+        company__reference_hub__in=held(user, MODERATE_OFFERS, OrganisationUserPermission),
+    )
+
+
+def _targets(field_name: str):
+    return getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("pk"))
+
+
+def untargeted_q() -> Q:
+    return (
+        ~Exists(_targets("target_countries"))
+        & ~Exists(_targets("target_organisations"))
+        & ~Exists(_targets("target_programmes"))
+    )
+
+
+def audience_q(user) -> Q:
+    """The offers whose targeting admits `user`.
+
+    An untargeted offer admits everybody. A targeted one narrows its audience by degrees (country, then
+    training organisation, then programme): a student is admitted when every non-empty target list holds
+    their school's country, their school and their programme. The company's own people (its workspace)
+    always are.
+    """
+    untargeted = untargeted_q()
+    if not is_active(user):
+        return untargeted
+    audience = untargeted | workspace_q(user)
+    student = getattr(user, "student", None)
+    if student is not None:
+        audience |= (
+            (
+                ~Exists(_targets("target_countries"))
+                | Exists(_targets("target_countries").filter(country_id=student.school.country_id))
+            )
+            & (
+                ~Exists(_targets("target_organisations"))
+                | Exists(_targets("target_organisations").filter(organisationpage_id=student.school_id))
+            )
+            & (
+                ~Exists(_targets("target_programmes"))
+                | Exists(_targets("target_programmes").filter(programme_id=student.programme_id))
+            )
+        )
+    return audience
+
+
+def searchable_q(user) -> Q:
+    """What the public search lists for `user`: the offers online (a renewed offer stays online with its approved
+    version while the new one is moderated) that their targeting admits."""
+    return Q(live=True) & audience_q(user)
+
+
+def in_workspace(user, offer: OfferPage) -> bool:
+    return OfferPage.objects.filter(workspace_q(user), pk=offer.pk).exists()
+
+
+def visible(user, offer: OfferPage) -> bool:
+    """May the person know that this offer exists? Live offers: their audience; others: the company's workspace."""
+    if offer.live and not offer.is_targeted:
+        return True
+    if offer.live:
+        return OfferPage.objects.filter(audience_q(user), pk=offer.pk).exists()
+    return in_workspace(user, offer)
+
+
+# Who decides at each moderation step (asked by the workflow's tasks, in the workspace, the API and the Wagtail admin)
+
+
+def approves_for_company(user, offer: OfferPage) -> bool:
+    """The company step: the administrators of the offer's company."""
+    return can(user, APPROVE_OFFERS, offer.company)
+
+
+def approves_for_hub(user, offer: OfferPage) -> bool:
+    """The hub step: the moderators of the company's reference hub."""
+    hub = offer.company.reference_hub
+    return hub is not None and can(user, MODERATE_OFFERS, hub)
+
+
+def company_step_q(user) -> Q:
+    """The offers whose company step `user` decides."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    return Q(company__in=held(user, APPROVE_OFFERS, OrganisationUserPermission))
+
+
+def hub_step_q(user) -> Q:
+    """The offers whose hub step `user` decides."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q(company__reference_hub__isnull=False)
+    return Q(company__reference_hub__in=held(user, MODERATE_OFFERS, OrganisationUserPermission))
+
+
+# Who takes which action
+
+
+def can_create(user, company) -> bool:
+    return can(user, CREATE_OFFERS, company)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a person may do in a company's workspace, read once for a whole list (a constant number of queries)."""
+
+    admin: bool = False
+    approver: bool = False
+    can_create: bool = False
+    hub_moderator: bool = False
+    authored: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def opens(self) -> bool:
+        """Does the person have a workspace in this company at all (else: 404)? Administrators, hub moderators,
+        authors of its offers, and contacts allowed to create offers (who may have none yet)."""
+        return self.admin or self.hub_moderator or self.can_create or bool(self.authored)
+
+    def may(self, action: str, offer: OfferPage) -> bool:
+        """May the person take `action` on `offer` (one of this company's), whatever its status?"""
+        if action in APPROVAL_ACTIONS:
+            if offer.status == OfferStatus.AWAITING_HUB_VALIDATION:
+                return self.hub_moderator
+            if offer.status == OfferStatus.AWAITING_COMPANY_VALIDATION:
+                return self.approver
+            return self.approver or self.hub_moderator
+        if action not in AUTHOR_ACTIONS:
+            return False
+        return self.admin or (offer.pk in self.authored and self.can_create)
+
+    def actions(self, offer: OfferPage) -> list[str]:
+        """The buttons of one offer: the actions its status allows and the person may take."""
+        return [
+            action
+            for action in ACTIONS
+            if status_allows(offer.status, action)
+            and (self.admin or author_may_while(offer.status, action))
+            and self.may(action, offer)
+        ]
+
+
+def workspace(user, company) -> Workspace:
+    """The person's capabilities in `company`'s workspace, in two queries."""
+    if not is_active(user):
+        return Workspace()
+    if user.is_superuser:
+        authored = OfferPage.objects.filter(company=company).values_list("pk", flat=True)
+        return Workspace(admin=True, approver=True, can_create=True, hub_moderator=True, authored=frozenset(authored))
+    targets = [company.pk, *([company.reference_hub_id] if company.reference_hub_id else [])]
+    rows = OrganisationUserPermission.objects.filter(user=user, content_object_id__in=targets).values_list(
+        "content_object_id", "permission__codename"
+    )
+    held_here, hub_moderator = set(), False
+    for object_id, name in rows:
+        if object_id == company.pk:
+            held_here.add(name)
+        if object_id == company.reference_hub_id and name == codename(MODERATE_OFFERS):
+            hub_moderator = True
+    authored = OfferUserPermission.objects.filter(
+        user=user, permission__codename=codename(MANAGE_OFFER), content_object__company=company
+    ).values_list("content_object_id", flat=True)
+    return Workspace(
+        admin=codename(MANAGE_COMPANY) in held_here,
+        approver=codename(APPROVE_OFFERS) in held_here,
+        can_create=codename(CREATE_OFFERS) in held_here,
+        hub_moderator=hub_moderator,
+        authored=frozenset(authored),
+    )
+
+
+def may_take(user, action: str, offer: OfferPage) -> bool:
+    """May `user` take `action` on `offer`, its status aside (the services answer 409 for the status)?
+
+    - approve / request-changes: the company's administrators at the company step, the reference hub's
+      moderators at the hub step;
+    - every other action: the company's administrators, or the author while they may create offers.
+    """
+    company = offer.company
+    if action in APPROVAL_ACTIONS:
+        hub = company.reference_hub
+        moderator = hub is not None and can(user, MODERATE_OFFERS, hub)
+        if offer.status == OfferStatus.AWAITING_HUB_VALIDATION:
+            return moderator
+        if offer.status == OfferStatus.AWAITING_COMPANY_VALIDATION:
+            return can(user, APPROVE_OFFERS, company)
+        return can(user, APPROVE_OFFERS, company) or moderator
+    if action not in AUTHOR_ACTIONS:
+        return False
+    if can(user, MANAGE_COMPANY, company):
+        return True
+    return can(user, MANAGE_OFFER, offer) and can(user, CREATE_OFFERS, company)
+
+
+def require_action(user, action: str, offer: OfferPage) -> None:
+    """May `user` take `action` on `offer` now? 404 outside the offer's audience, 403 inside it without the right,
+    409 when the offer's status does not allow the action, 403 for an author acting on an offer that their
+    administrator has not validated yet."""
+    if not visible(user, offer):
+        raise NotVisible
+    if not may_take(user, action, offer):
+        raise PermissionDenied
+    if not status_allows(offer.status, action):
+        raise InvalidTransition(
+            _("“%(action)s” is not allowed while the offer is “%(status)s”.")
+            % {"action": action, "status": offer.get_status_display()}
+        )
+    if not (author_may_while(offer.status, action) or can(user, MANAGE_COMPANY, offer.company)):
+        raise PermissionDenied
+
+
+def actions(user, offer: OfferPage) -> list[str]:
+    """The actions `user` may take on `offer` now (status and right)."""
+    return workspace(user, offer.company).actions(offer)

@@ -1,0 +1,6 @@
+"""A recorded notification is announced once its transaction commits; the delivery task listens (tasks.py)."""
+
+from django.dispatch import Signal
+
+# Sent with `notification_id` after the transaction that recorded the notification commits.
+recorded = Signal()
