@@ -304,7 +304,7 @@ class ApplicationDocumentView(APIView):
 def _offer_applications(request, offer_id: int):
     """The offer and its applications in the caller's scope; 404 for anybody outside the company."""
     offer = get_offer(request, offer_id)
-    member = access.organisations.company_scope(request.user, offer.company).member
+    member = access.spaces.company_space(request.user, offer.company).member
     if not (member and access.offers.in_workspace(request.user, offer)):
         raise NotFound
     return offer, selectors.received_by(request.user).filter(offer=offer).for_listing()

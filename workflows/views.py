@@ -98,6 +98,7 @@ def workspace(request, company_id: int):
     context = {
         "company": company,
         "capabilities": capabilities,
+        "space": access.spaces.company_space(request.user, company, capabilities),
         "tab": tab,
         "tabs": [(key, label, counts[key]) for key, (label, _statuses) in tabs.TABS.items()],
         "filter_form": filter_form,

@@ -14,16 +14,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from cms_pages.models import OfferPage
+from cms_pages.models import OfferPage, OrganisationPage
 from portal.access.core import NOTHING, assign, can, codename, held, is_active
 from portal.access.organisations import (
     APPROVE_OFFERS,
     CREATE_OFFERS,
     MANAGE_COMPANY,
     MODERATE_OFFERS,
+    RECEIVE_SPONTANEOUS_APPLICATIONS,
     VIEW_COMPANY_OFFERS,
 )
-from portal.accounts.models import OfferUserPermission, OrganisationUserPermission
+from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.reference.choices import OfferStatus
 from workflows.lifecycle import ACTIONS, APPROVAL_ACTIONS, AUTHOR_ACTIONS, author_may_while, status_allows
@@ -183,9 +184,11 @@ def can_create(user, company) -> bool:
 class Workspace:
     """What a person may do in a company's workspace, read once for a whole list (a constant number of queries)."""
 
+    member: bool = False
     admin: bool = False
     approver: bool = False
     can_create: bool = False
+    spontaneous: bool = False
     hub_moderator: bool = False
     authored: frozenset[int] = field(default_factory=frozenset)
 
@@ -218,33 +221,44 @@ class Workspace:
         ]
 
 
+def _holds(user, perm: str, target) -> Exists:
+    return Exists(
+        OrganisationUserPermission.objects.filter(user=user, permission__codename=codename(perm), content_object=target)
+    )
+
+
 def workspace(user, company) -> Workspace:
-    """The person's capabilities in `company`'s workspace, in two queries."""
+    """The person's capabilities in `company`'s workspace, in two queries (their roles there, their offers)."""
     if not is_active(user):
         return Workspace()
     if user.is_superuser:
         authored = OfferPage.objects.filter(company=company).values_list("pk", flat=True)
-        return Workspace(admin=True, approver=True, can_create=True, hub_moderator=True, authored=frozenset(authored))
-    targets = [company.pk, *([company.reference_hub_id] if company.reference_hub_id else [])]
-    rows = OrganisationUserPermission.objects.filter(user=user, content_object_id__in=targets).values_list(
-        "content_object_id", "permission__codename"
-    )
-    held_here, hub_moderator = set(), False
-    for object_id, name in rows:
-        if object_id == company.pk:
-            held_here.add(name)
-        if object_id == company.reference_hub_id and name == codename(MODERATE_OFFERS):
-            hub_moderator = True
+        return Workspace(
+            member=True,
+            admin=True,
+            approver=True,
+            can_create=True,
+            spontaneous=True,
+            hub_moderator=True,
+            authored=frozenset(authored),
+        )
+    flags = (
+        OrganisationPage.objects.filter(pk=company.pk)
+        .annotate(
+            member=Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"))),
+            admin=_holds(user, MANAGE_COMPANY, OuterRef("pk")),
+            approver=_holds(user, APPROVE_OFFERS, OuterRef("pk")),
+            can_create=_holds(user, CREATE_OFFERS, OuterRef("pk")),
+            spontaneous=_holds(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OuterRef("pk")),
+            hub_moderator=_holds(user, MODERATE_OFFERS, OuterRef("reference_hub")),
+        )
+        .values("member", "admin", "approver", "can_create", "spontaneous", "hub_moderator")
+        .first()
+    ) or {}
     authored = OfferUserPermission.objects.filter(
         user=user, permission__codename=codename(MANAGE_OFFER), content_object__company=company
     ).values_list("content_object_id", flat=True)
-    return Workspace(
-        admin=codename(MANAGE_COMPANY) in held_here,
-        approver=codename(APPROVE_OFFERS) in held_here,
-        can_create=codename(CREATE_OFFERS) in held_here,
-        hub_moderator=hub_moderator,
-        authored=frozenset(authored),
-    )
+    return Workspace(**flags, authored=frozenset(authored))
 
 
 def may_take(user, action: str, offer: OfferPage) -> bool:

@@ -7,8 +7,6 @@ whenever a role is created, changed or removed, so that the stored permissions a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import Group
 
 from portal.access.core import assign, can, is_active, remove
@@ -73,25 +71,6 @@ def revoke_membership(membership: Membership) -> None:
 
 def is_company_admin(user, company) -> bool:
     return can(user, MANAGE_COMPANY, company)
-
-
-@dataclass(frozen=True)
-class CompanyScope:
-    """What a person is to a company's applications: a member (administrator or contact) sees those they receive;
-    the administrators alone receive the spontaneous ones."""
-
-    member: bool = False
-    spontaneous: bool = False
-
-
-def company_scope(user, company) -> CompanyScope:
-    """The person's scope in `company`; anybody who is not a member has no page there (404)."""
-    if not is_active(user):
-        return CompanyScope()
-    if user.is_superuser:
-        return CompanyScope(member=True, spontaneous=True)
-    member = Membership.objects.filter(user=user, organisation=company).exists()
-    return CompanyScope(member=member, spontaneous=member and can(user, RECEIVE_SPONTANEOUS_APPLICATIONS, company))
 
 
 # Hubs

@@ -47,9 +47,8 @@ class PasswordResetView(auth_views.FormView):
 @login_required
 def dashboard(request):
     user = request.user
-    memberships = user.memberships.select_related("organisation").order_by("organisation__title")
     context = {
-        "memberships": memberships,
+        "spaces": access.spaces.company_spaces(user),
         "school_roles": user.school_roles.select_related("school", "programme"),
         "hub_roles": user.hub_roles.select_related("hub"),
         "student": Student.objects.select_related("school", "programme").filter(user=user).first(),

@@ -81,11 +81,11 @@ def followed(request):
 def _company_list(request, company_id: int):
     """The company, the caller's scope there, the filters and the filtered applications (404 outside)."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    scope = access.organisations.company_scope(request.user, company)
-    if not scope.member:
+    space = access.spaces.company_space(request.user, company)
+    if not space.member:
         raise Http404
     tab = request.GET.get("tab", "offers")
-    if tab not in COMPANY_TABS or (tab == "spontaneous" and not scope.spontaneous):
+    if tab not in COMPANY_TABS or (tab == "spontaneous" and not space.spontaneous):
         tab = "offers"
     filters = CompanyFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
@@ -104,22 +104,23 @@ def _company_list(request, company_id: int):
     if data.get("status"):
         applications = applications.filter(status=data["status"])
     applications = applications.matching(data.get("q", "")).for_listing()
-    return company, scope, tab, filters, offer, counts, applications
+    return company, space, tab, filters, offer, counts, applications
 
 
 @login_required
 def company(request, company_id: int):
     """« Consulter les réponses à mes offres » and « Candidatures spontanées »: the applications received."""
-    company, scope, tab, filters, offer, counts, applications = _company_list(request, company_id)
+    company, space, tab, filters, offer, counts, applications = _company_list(request, company_id)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.settable = services.COMPANY_TRANSITIONS[application.status]
     tabs = [("offers", _("Responses to my offers"), counts["offers"])]
-    if scope.spontaneous:
+    if space.spontaneous:
         tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
     context = {
         "company": company,
-        "company_admin": scope.spontaneous,
+        "company_admin": space.spontaneous,
+        "space": space,
         "tab": tab,
         "tabs": tabs,
         "filters": filters,
