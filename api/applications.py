@@ -259,7 +259,8 @@ class ApplicationStatusView(APIView):
 
     @extend_schema(request=StatusChangeSerializer, responses=ApplicationDetailSerializer)
     def post(self, request, application_id: int):
-        """interview, accepted or cancelled by the company side; cancelled (withdrawal) by the student."""
+        """interview, accepted or cancelled by the company side; cancelled by the student (withdrawal), or by their
+        programme head or academic tutor with a comment (closed by the school)."""
         application = _readable(request, application_id)
         data = StatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)

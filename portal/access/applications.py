@@ -6,15 +6,27 @@ questions ask the same `Q` of one row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from portal.access.core import NOTHING, held, is_active
 from portal.access.offers import VIEW_OFFER_APPLICATIONS
 from portal.access.organisations import FOLLOW_STUDENTS, RECEIVE_SPONTANEOUS_APPLICATIONS, VIEW_COMPANY_OFFERS
-from portal.accounts.models import OfferUserPermission, OrganisationUserPermission, ProgrammeUserPermission
+from portal.accounts.models import (
+    OfferUserPermission,
+    OrganisationUserPermission,
+    ProgrammeUserPermission,
+    SchoolStaff,
+)
 from portal.exceptions import NotVisible
+from portal.recruitment.lifecycle import ALIVE, COMPANY_TRANSITIONS
 from portal.recruitment.models import Application
+from portal.reference.choices import ApplicationStatus
+
+# The school staff who may close an application of their student (« annulée par l'établissement »).
+CLOSING_ROLES = (SchoolStaff.Role.PROGRAMME_HEAD, SchoolStaff.Role.ACADEMIC_TUTOR)
 
 
 def company_q(user) -> Q:
@@ -43,6 +55,17 @@ def school_q(user) -> Q:
     )
 
 
+def school_closing_q(user) -> Q:
+    """The applications `user` may close for the school: their students', as programme head or academic tutor of
+    the whole school or of the student's programme."""
+    if not is_active(user):
+        return NOTHING
+    roles = SchoolStaff.objects.filter(user=user, role__in=CLOSING_ROLES)
+    return Q(student__student__school__in=roles.filter(programme__isnull=True).values("school")) | Q(
+        student__student__programme__in=roles.filter(programme__isnull=False).values("programme")
+    )
+
+
 def visible_q(user) -> Q:
     """Every application `user` may read: their own, the company side's, their followed students'."""
     if not is_active(user):
@@ -61,6 +84,38 @@ def can_read(user, application: Application) -> bool:
 def can_manage(user, application: Application) -> bool:
     """May `user` act for the company on this application (read it, change its status, write to the student)?"""
     return _matches(company_q(user), application)
+
+
+def closes_for_school(user, application: Application) -> bool:
+    return _matches(school_closing_q(user), application)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands towards one application: which statuses they may set from its current one."""
+
+    company_side: bool = False
+    own: bool = False
+    school_closer: bool = False
+
+    def settable(self, status: str) -> list[str]:
+        """The company side moves it along; the student may withdraw it and their school close it while alive."""
+        allowed = list(COMPANY_TRANSITIONS[status]) if self.company_side else []
+        if (self.own or self.school_closer) and status in ALIVE and ApplicationStatus.CANCELLED not in allowed:
+            allowed.append(ApplicationStatus.CANCELLED)
+        return allowed
+
+    def may_ask(self, status: str) -> bool:
+        """Whether the person may ask for `status` at all (else 403); the current status may still refuse it (409)."""
+        return self.company_side or (status == ApplicationStatus.CANCELLED and (self.own or self.school_closer))
+
+
+def standing(user, application: Application) -> Standing:
+    return Standing(
+        company_side=can_manage(user, application),
+        own=application.student_id == getattr(user, "pk", None),
+        school_closer=closes_for_school(user, application),
+    )
 
 
 def can_read_messages(user, application: Application) -> bool:

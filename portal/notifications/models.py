@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     APPLICATION_RECEIVED = "application_received", _("New application")
     APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
     APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    APPLICATION_CLOSED = "application_closed", _("Application closed by the school")
     APPLICATION_MESSAGE = "application_message", _("Message about an application")
 
 

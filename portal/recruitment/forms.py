@@ -100,6 +100,16 @@ class WithdrawForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    """The school closes an application of its student: it says why, for the student and the company."""
+
+    comment = forms.CharField(
+        label=_("Why does the school close this application?"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CompanyFilterForm(forms.Form):
     """Filters of the company's list of applications."""
 

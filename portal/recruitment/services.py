@@ -22,22 +22,12 @@ from portal.accounts.selectors import followers_of
 from portal.exceptions import AlreadyDone, InvalidTransition, NotVisible, PortalError
 from portal.notifications.services import notify, notify_many
 from portal.recruitment import documents, selectors
+from portal.recruitment.lifecycle import SETTABLE
 from portal.recruitment.models import Application, ApplicationDocument, ApplicationEvent, ApplicationMessage
 from portal.reference.choices import ApplicationStatus as A
 from portal.reference.choices import OfferStatus
 from workflows.services import fill_by_acceptances
 
-# The statuses the company side may set, from each status. `read` is set by the first opening only.
-COMPANY_TRANSITIONS = {
-    A.PENDING: (A.INTERVIEW, A.ACCEPTED, A.CANCELLED),
-    A.READ: (A.INTERVIEW, A.ACCEPTED, A.CANCELLED),
-    A.INTERVIEW: (A.ACCEPTED, A.CANCELLED),
-    A.ACCEPTED: (A.CANCELLED,),
-    A.CANCELLED: (),
-}
-# The student may withdraw an application that is still alive.
-STUDENT_WITHDRAWABLE = (A.PENDING, A.READ, A.INTERVIEW, A.ACCEPTED)
-SETTABLE = (A.INTERVIEW, A.ACCEPTED, A.CANCELLED)
 MAX_MESSAGE_LENGTH = 5000
 
 
@@ -186,19 +176,16 @@ def open_application(application: Application, *, by) -> Application:
 
 def allowed_statuses(application: Application, user) -> list[str]:
     """The statuses `user` may set on the application now (for the buttons and the API)."""
-    if access.applications.can_manage(user, application):
-        return list(COMPANY_TRANSITIONS[application.status])
-    if application.student_id == getattr(user, "pk", None) and application.status in STUDENT_WITHDRAWABLE:
-        return [A.CANCELLED]
-    return []
+    return access.applications.standing(user, application).settable(application.status)
 
 
 @transaction.atomic
 def change_status(application: Application, to: str, *, by, comment: str = "") -> Application:
     """Move the application to `to` with an optional comment, kept in its history and notified.
 
-    The company side may set interview, accepted or cancelled; the student may only withdraw
-    (cancelled). When the accepted applications take every place of the offer, it becomes filled.
+    The company side may set interview, accepted or cancelled; the student may only withdraw (cancelled), and the
+    programme head or academic tutor of the student close it (cancelled) for the school. When the accepted
+    applications take every place of the offer, it becomes filled.
     """
     if to not in SETTABLE:
         raise PortalError(
@@ -210,19 +197,17 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
         .select_related("offer", "company", "student")
         .get(pk=application.pk)
     )
-    company_side = access.applications.can_manage(by, application)
-    own = application.student_id == by.pk
-    if not company_side and not (own and to == A.CANCELLED):
+    standing = access.applications.standing(by, application)
+    if not standing.may_ask(to):
         raise PermissionDenied
-    allowed = COMPANY_TRANSITIONS[application.status] if company_side else ()
-    if own and application.status in STUDENT_WITHDRAWABLE:
-        allowed = (*allowed, A.CANCELLED)
-    if to not in allowed:
+    if to not in standing.settable(application.status):
         raise InvalidTransition(
             _("An application cannot go from “%(before)s” to “%(after)s”.")
             % {"before": A(application.status).label, "after": A(to).label}
         )
     comment = _check_text(comment, field="comment")
+    if standing.school_closer and not (standing.company_side or standing.own) and not comment:
+        raise PortalError(_("Say why the school closes this application."), field="comment")
     if to == A.ACCEPTED and application.offer_id:
         # One acceptance at a time per offer, so that the last place is counted once (see _fill_when_complete).
         application.offer = OfferPage.objects.select_for_update().get(pk=application.offer_id)
@@ -230,12 +215,14 @@ def change_status(application: Application, to: str, *, by, comment: str = "") -
     application.status = to
     application.save(update_fields=["status", "updated_at"])
     ApplicationEvent.objects.create(application=application, by=by, before=before, after=to, comment=comment)
-    if own and to == A.CANCELLED and not company_side:
+    if to == A.CANCELLED and not standing.company_side:
+        # The company side learns that the student withdrew, or that the school closed the application.
         notify_many(
-            "application_withdrawn",
+            "application_withdrawn" if standing.own else "application_closed",
             selectors.recipients(application),
-            key=f"application_withdrawn:{application.pk}",
+            key=f"application_cancelled:{application.pk}",
             comment=comment,
+            by=by.get_full_name() or by.email,
             **_payload(application),
         )
     _notify_status(application, to, by=by, comment=comment)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:application_id>/", views.detail, name="detail"),
     path("<id:application_id>/statut/", views.change_status, name="change_status"),
     path("<id:application_id>/retrait/", views.withdraw, name="withdraw"),
+    path("<id:application_id>/cloture/", views.close, name="close"),
     path("<id:application_id>/message/", views.send_message, name="send_message"),
     path("<id:application_id>/documents/<id:document_id>/", views.document, name="document"),
 ]

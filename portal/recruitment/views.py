@@ -19,7 +19,8 @@ from cms_pages.models import OfferPage, OrganisationPage
 from portal import access
 from portal.exceptions import NotVisible, PortalError
 from portal.recruitment import downloads, exports, selectors, services
-from portal.recruitment.forms import ApplyForm, CompanyFilterForm, MessageForm, StatusForm, WithdrawForm
+from portal.recruitment.forms import ApplyForm, CloseForm, CompanyFilterForm, MessageForm, StatusForm, WithdrawForm
+from portal.recruitment.lifecycle import COMPANY_TRANSITIONS
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import marks_file_names
 from portal.reference.choices import ApplicationStatus
@@ -113,7 +114,7 @@ def company(request, company_id: int):
     company, space, tab, filters, offer, counts, applications = _company_list(request, company_id)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
-        application.settable = services.COMPANY_TRANSITIONS[application.status]
+        application.settable = COMPANY_TRANSITIONS[application.status]
     tabs = [("offers", _("Responses to my offers"), counts["offers"])]
     if space.spontaneous:
         tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
@@ -209,10 +210,10 @@ def detail(request, application_id: int):
         application = services.open_application(application, by=request.user)
     except NotVisible as error:
         raise Http404 from error
-    manager = access.applications.can_manage(request.user, application)
-    own = application.student_id == request.user.pk
+    standing = access.applications.standing(request.user, application)
+    manager, own = standing.company_side, standing.own
     reads_messages = access.applications.can_read_messages(request.user, application)
-    settable = services.allowed_statuses(application, request.user) if manager else []
+    settable = standing.settable(application.status)
     context = {
         "application": application,
         "manager": manager,
@@ -220,10 +221,11 @@ def detail(request, application_id: int):
         "events": application.events.select_related("by"),
         "reads_messages": reads_messages,
         "messages_sent": application.messages.select_related("sender") if reads_messages else [],
-        "status_form": StatusForm(statuses=settable) if settable else None,
+        "status_form": StatusForm(statuses=settable) if manager and settable else None,
         "message_form": MessageForm() if manager else None,
-        "withdraw_form": WithdrawForm()
-        if own and ApplicationStatus.CANCELLED in services.allowed_statuses(application, request.user)
+        "withdraw_form": WithdrawForm() if own and ApplicationStatus.CANCELLED in settable else None,
+        "close_form": CloseForm()
+        if standing.school_closer and not manager and not own and ApplicationStatus.CANCELLED in settable
         else None,
     }
     return render(request, "recruitment/detail.html", context)
@@ -269,6 +271,23 @@ def withdraw(request, application_id: int):
     except PortalError as error:
         return _refusal(request, error, application.pk)
     messages.success(request, _("Your application was withdrawn."))
+    return redirect("recruitment:detail", application_id=application.pk)
+
+
+@login_required
+@require_POST
+def close(request, application_id: int):
+    """The programme head or academic tutor closes an application of their student (« annulée par l'établissement »)."""
+    application = _application(request, application_id)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the school closes this application."))
+        return redirect("recruitment:detail", application_id=application.pk)
+    try:
+        services.change_status(application, ApplicationStatus.CANCELLED, by=request.user, **form.cleaned_data)
+    except PortalError as error:
+        return _refusal(request, error, application.pk)
+    messages.success(request, _("The application is closed; the student and the company were told."))
     return redirect("recruitment:detail", application_id=application.pk)
 
 
