@@ -221,6 +221,31 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# Cache (the API's rate limits, Wagtail's site paths): shared by every process of the portal, so that
+# gunicorn's workers count one rate. Redis when REDIS_URL is set, else files under var/ (one machine).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# The client's address: how many proxies of our own stand in front of the portal. 0 trusts only the
+# connection's address; N takes the N-th address from the right of X-Forwarded-For
+# (portal/accounts/addresses.py). Read by the API's rate limits and by whatever counts per address.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES is the number of proxies in front of the portal: 0 or more.")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail des stages"
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -257,6 +282,8 @@ REST_FRAMEWORK = {
         "registration": os.environ.get("REGISTRATION_THROTTLE_RATE", "20/hour"),
     },
 }
+# The rate limits count per client address read as the login limits read it (see NUM_PROXIES).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 SPECTACULAR_SETTINGS = {
     "TITLE": "Internship portal API",
     "DESCRIPTION": "Offers, organisations, accounts and internships of the internship portal.",
