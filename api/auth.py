@@ -1,7 +1,15 @@
-"""`/auth/*`: token login and logout, password reset by e-mail link."""
+"""`/auth/*`: token login and logout, password reset by e-mail link.
+
+The token login is limited like every sign-in (portal/accounts/login_limits.py, per account and address and
+per address); the password reset endpoints, which send e-mails and check tokens, by the "auth" rate per address.
+"""
+
+import math
+from datetime import timedelta
 
 from django.contrib.auth import authenticate, get_user_model, logout
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.encoding import force_str
@@ -15,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.me import MeSerializer
-from portal.accounts import services
+from portal.accounts import login_limits, services
 
 
 class LoginSerializer(serializers.Serializer):
@@ -28,10 +36,17 @@ class LoginResponseSerializer(serializers.Serializer):
     user = MeSerializer()
 
 
+class LoginLocked(exceptions.Throttled):
+    """Too many failed sign-ins: 429 `throttled`, the wait in words and in `Retry-After`."""
+
+    def __init__(self, wait: timedelta):
+        super().__init__(detail=login_limits.lockout_message(wait))
+        self.wait = math.ceil(wait.total_seconds())
+
+
 class LoginView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_scope = "auth"
 
     def get_authenticate_header(self, request):
         return "Token"
@@ -40,9 +55,15 @@ class LoginView(APIView):
     def post(self, request):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["email"], password=data.validated_data["password"])
+        credentials = {"username": data.validated_data["email"], "password": data.validated_data["password"]}
+        user = authenticate(request, **credentials)
         if user is None:
+            # django-axes refused it, or counted it as the failure that reached a limit.
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLocked(login_limits.lockout_wait(request, credentials))
             raise exceptions.AuthenticationFailed(_("Wrong e-mail or password."), code="invalid_credentials")
+        # A token login is a sign-in: last_login moves and the account's failures from this address are forgotten.
+        user_logged_in.send(sender=type(user), request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user": MeSerializer(user).data})
 

@@ -5,6 +5,7 @@ Every deployment knob comes from the environment; the defaults are the embedded 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "huey.contrib.djhuey",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.ids.NumbersOutOfRangeMiddleware",
 ]
+# Last: it turns a sign-in that django-axes refused into the portal's lockout page (see Login limits below).
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -133,6 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -221,6 +227,50 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# Cache (the API's rate limits, Wagtail's site paths): shared by every process of the portal, so that
+# gunicorn's workers count one rate. Redis when REDIS_URL is set, else files under var/ (one machine).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# The client's address: how many proxies of our own stand in front of the portal. 0 trusts only the
+# connection's address; N takes the N-th address from the right of X-Forwarded-For
+# (portal/accounts/addresses.py). Read by the login limits and by the API's rate limits alike.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES is the number of proxies in front of the portal: 0 or more.")
+
+# Login limits (django-axes, portal/accounts/login_limits.py): the portal's sign-in page, the admin's and
+# the API's token login. Counters are database rows, shared by every process. Per account and address,
+# and per address (a school's shared address gets ten times more before everyone behind it waits).
+AXES_HANDLER = "portal.accounts.login_limits.LoginFailureHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", str(10 * AXES_FAILURE_LIMIT)))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# A refused attempt during the cool-off does not lengthen it: the wait the person is told stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.addresses.client_address"
+AXES_USERNAME_FORM_FIELD = "username"  # the keyword every sign-in passes to authenticate()
+AXES_USERNAME_CALLABLE = "portal.accounts.login_limits.account_name"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
+# Failures are kept until their cool-off ends; successful sign-ins are not logged (no ever-growing table).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged as warnings
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail des stages"
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -257,6 +307,8 @@ REST_FRAMEWORK = {
         "registration": os.environ.get("REGISTRATION_THROTTLE_RATE", "20/hour"),
     },
 }
+# The rate limits count per client address read as the login limits read it (see NUM_PROXIES).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 SPECTACULAR_SETTINGS = {
     "TITLE": "Internship portal API",
     "DESCRIPTION": "Offers, organisations, accounts and internships of the internship portal.",
@@ -302,5 +354,7 @@ LOGGING = {
         "huey": {"handlers": [], "propagate": False},
         # One line per page saved and per search-index task is noise outside debugging.
         "django_tasks": {"level": "WARNING"},
+        # Failures and lockouts are warnings; the routine of each failure (clean-ups, look-ups) is noise.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,5 +1,6 @@
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
@@ -28,13 +29,29 @@ def django_db_setup(django_db_setup):
     return django_db_setup
 
 
+def cache_of_its_own(caches: dict, tmp_path) -> dict:
+    """The cache settings of one test: empty, and seen by no other test (rate limits start from zero).
+
+    Under pytest-xdist the workers share one Redis database and one var/ folder, where clearing the cache
+    (FLUSHDB, or emptying the folder) would wipe the other workers' counters in the middle of their tests:
+    each test gets a key prefix of its own on Redis (its keys expire with their timeouts), a folder of its own
+    for the file cache.
+    """
+    default = dict(caches["default"])
+    if default["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        default["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    else:
+        default["LOCATION"] = str(tmp_path / "cache")
+    return {"default": default}
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
-    cache.clear()  # throttling counters start from zero in every test
+    settings.CACHES = cache_of_its_own(settings.CACHES, tmp_path)
 
 
 @pytest.fixture

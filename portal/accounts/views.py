@@ -1,4 +1,6 @@
-"""Account web pages: sign-in, the company registration wizard, company contacts, student sign-up."""
+"""Account web pages: sign-in and its lockout page, company registration, company contacts, student sign-up."""
+
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +20,7 @@ from formtools.wizard.views import SessionWizardView
 
 from cms_pages.models import OrganisationPage
 from portal import access
-from portal.accounts import forms, services
+from portal.accounts import forms, login_limits, services
 from portal.accounts.models import Membership, Student
 from portal.accounts.stats import public_counters
 from portal.accounts.tokens import email_confirmation_token
@@ -31,6 +33,16 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = forms.EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """The answer to a sign-in refused for too many failures (django-axes' lockout callable, for the portal's
+    sign-in page and the admin's): how long to wait, on a page of the portal, with 429 and `Retry-After`."""
+    wait = login_limits.lockout_wait(request, credentials)
+    context = {"message": login_limits.lockout_message(wait), "login_url": request.get_full_path()}
+    response = render(request, "accounts/login_locked.html", context, status=429)
+    response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
 
 
 class PasswordResetView(auth_views.FormView):

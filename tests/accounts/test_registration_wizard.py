@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 
 from cms_pages.models import OrganisationPage
 from portal import access
@@ -112,7 +113,7 @@ def test_company_registers_in_four_steps_and_the_administrator_sets_a_password(c
     new_password = "Un-Mot-De-Passe-Solide-42"
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
-    assert client.login(email="aurelie@talos.example", password=new_password)
+    assert client.login(request=HttpRequest(), email="aurelie@talos.example", password=new_password)
     # The link works once.
     assert client.get(link, follow=True).context["validlink"] is False
 
