@@ -127,8 +127,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (web server and Huey consumer) wait for each other instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the Huey consumer write to one file at the same time (`make run`).
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)
+    #   instead of failing with "database is locked" when a read transaction must become a write one while
+    #   another connection writes (SQLite cannot wait there).
+    # - WAL: readers go on while one connection writes; synchronous=NORMAL is safe with WAL (a power cut
+    #   may lose the last commits, never corrupt the file) and saves an fsync per commit.
+    # - timeout: how long, in seconds, a writer waits for the lock before giving up.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
