@@ -233,6 +233,15 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# Delivery of the notifications' e-mails, in seconds (portal/notifications/tasks.py). The defaults suit production;
+# the tests of the real processes shorten them to see a retry or a recovery within seconds.
+# The first retry after an SMTP failure; each next one waits twice as long (six retries, about half an hour).
+NOTIFICATION_RETRY_DELAY = float(os.environ.get("NOTIFICATION_RETRY_DELAY", "30"))
+# How long a consumer's claim on a notification keeps the others away (far longer than a send can take).
+NOTIFICATION_SENDING_LEASE = float(os.environ.get("NOTIFICATION_SENDING_LEASE", str(10 * 60)))
+# A notification never tried this long after its creation lost its task (the queue was down at commit).
+NOTIFICATION_STALLED_AFTER = float(os.environ.get("NOTIFICATION_STALLED_AFTER", str(15 * 60)))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail des stages"
 WAGTAILADMIN_BASE_URL = SITE_URL
