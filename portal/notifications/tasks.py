@@ -42,6 +42,12 @@ def stalled_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.NOTIFICATION_STALLED_AFTER)
 
 
+def retries_over_after() -> datetime.timedelta:
+    """How long after its creation a failed delivery has had all its retries (the delays double: 63 first
+    delays in all), with the same margin as above. A failed delivery with attempts left after that lost its retry."""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_DELAY * (2**RETRIES - 1)) + stalled_after()
+
+
 def _claim(notification_id: int) -> bool:
     """Count an attempt and mark the notification as being sent, unless it is sent or being sent already."""
     now = timezone.now()
@@ -102,16 +108,21 @@ def deliver_notification(notification_id: int, task=None) -> bool:
 def redeliver_stalled_notifications() -> int:
     """Every quarter of an hour: enqueue again the recent deliveries that were lost. Returns how many.
 
-    Lost means never tried (the queue was unreachable when the transaction committed) or left in the middle
-    of a send (the consumer died). Failed deliveries have their own retries and are not touched.
-    `manage.py redeliver_notifications` runs this at once.
+    Lost means never tried (the queue was unreachable when the transaction committed), left in the middle of a
+    send (the consumer died), or failed with a retry that never came (the queue lost its schedule: Redis restarted
+    without persistence, a consumer died between a failure and its retry). Failed deliveries are left to their
+    own retries while those may still run. `manage.py redeliver_notifications` runs this at once.
     """
     now = timezone.now()
     stalled = (
         Notification.objects.filter(
             sent_at__isnull=True, created_at__gte=now - REDELIVERY_WINDOW, attempts__lt=MAX_ATTEMPTS
         )
-        .filter(Q(attempts=0, created_at__lt=now - stalled_after()) | Q(sending_since__lt=now - sending_lease()))
+        .filter(
+            Q(attempts=0, created_at__lt=now - stalled_after())
+            | Q(sending_since__lt=now - sending_lease())
+            | Q(attempts__gt=0, sending_since__isnull=True, created_at__lt=now - retries_over_after())
+        )
         .order_by("pk")
     )
     ids = list(stalled.values_list("pk", flat=True)[:500])

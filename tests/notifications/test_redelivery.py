@@ -1,4 +1,4 @@
-"""Lost deliveries found again, with the configured timings: the claims that lapsed, the tasks that never came."""
+"""Lost deliveries found again: the claims that lapsed, the retries that never came, with the configured timings."""
 
 import datetime
 
@@ -16,6 +16,55 @@ PUBLISHED = {
     "company": "Talos Health Solutions",
     "offer_url": "https://stages.example/offres/stagiaire-qualite/",
 }
+
+
+def failed(key: str, *, age: datetime.timedelta, attempts: int = 2) -> Notification:
+    """A notification created `age` ago whose last send failed; no send in progress, no retry on its way."""
+    notification = Notification.objects.create(
+        key=key,
+        kind="offer_published",
+        recipient=UserFactory(),
+        payload=PUBLISHED,
+        attempts=attempts,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - age)
+    return notification
+
+
+@pytest.mark.django_db
+def test_a_failed_delivery_whose_retry_never_came_is_enqueued_again_once_its_retries_are_overdue():
+    # Given two failed deliveries: one whose six retries (30 s doubling: 31.5 min) should have run long ago,
+    # and one still within them
+    overdue = failed("overdue", age=datetime.timedelta(hours=1))
+    retrying = failed("retrying", age=datetime.timedelta(minutes=20))
+
+    # When the periodic redelivery runs
+    count = redeliver_stalled_notifications.call_local()
+
+    # Then only the one whose retry was lost (the queue restarted without its schedule) is sent again
+    assert count == 1
+    assert [message.to for message in mail.outbox] == [[overdue.recipient.email]]
+    overdue.refresh_from_db()
+    retrying.refresh_from_db()
+    assert overdue.sent_at is not None and overdue.attempts == 3
+    assert retrying.sent_at is None and retrying.attempts == 2
+
+
+@pytest.mark.django_db
+def test_the_retries_span_follows_the_configured_retry_delay(settings):
+    # Given a failed delivery created 17 minutes ago, within the 31.5 min of retries of the default delay
+    lost = failed("lost-retry", age=datetime.timedelta(minutes=17))
+    assert redeliver_stalled_notifications.call_local() == 0
+
+    # When retries start after one second instead of thirty (63 s of retries, then the 15 min margin)
+    settings.NOTIFICATION_RETRY_DELAY = 1
+    count = redeliver_stalled_notifications.call_local()
+
+    # Then the redelivery sends it
+    assert count == 1
+    lost.refresh_from_db()
+    assert lost.sent_at is not None
 
 
 @pytest.mark.django_db
