@@ -131,8 +131,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (web server and Huey consumer) wait for each other instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the Huey consumer write to one file at the same time (`make run`).
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)
+    #   instead of failing with "database is locked" when a read transaction must become a write one while
+    #   another connection writes (SQLite cannot wait there).
+    # - WAL: readers go on while one connection writes; synchronous=NORMAL is safe with WAL (a power cut
+    #   may lose the last commits, never corrupt the file) and saves an fsync per commit.
+    # - timeout: how long, in seconds, a writer waits for the lock before giving up.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -270,6 +282,15 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
 # Failures are kept until their cool-off ends; successful sign-ins are not logged (no ever-growing table).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged as warnings
+
+# Delivery of the notifications' e-mails, in seconds (portal/notifications/tasks.py). The defaults suit production;
+# the tests of the real processes shorten them to see a retry or a recovery within seconds.
+# The first retry after an SMTP failure; each next one waits twice as long (six retries, about half an hour).
+NOTIFICATION_RETRY_DELAY = float(os.environ.get("NOTIFICATION_RETRY_DELAY", "30"))
+# How long a consumer's claim on a notification keeps the others away (far longer than a send can take).
+NOTIFICATION_SENDING_LEASE = float(os.environ.get("NOTIFICATION_SENDING_LEASE", str(10 * 60)))
+# A notification never tried this long after its creation lost its task (the queue was down at commit).
+NOTIFICATION_STALLED_AFTER = float(os.environ.get("NOTIFICATION_STALLED_AFTER", str(15 * 60)))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail des stages"

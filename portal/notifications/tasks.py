@@ -28,14 +28,26 @@ logger = logging.getLogger(__name__)
 # Failures worth a retry: the mail server or the network (ConnectionError and socket timeouts are OSErrors).
 # Anything else (a template error, a missing payload entry) is a bug that a retry would not fix.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-RETRIES = 6  # after 30 s, 1, 2, 4, 8 and 16 min: about half an hour in all
+RETRIES = 6  # with the default delay, after 30 s, 1, 2, 4, 8 and 16 min: about half an hour in all
 MAX_ATTEMPTS = RETRIES + 1
-# How long a claim keeps other consumers away; far longer than a send can take with SMTP_TIMEOUT.
-SENDING_LEASE = datetime.timedelta(minutes=10)
 SMTP_TIMEOUT = 60  # seconds per SMTP operation, unless settings.EMAIL_TIMEOUT says otherwise
-# A notification never tried this long after its creation lost its task (the queue was down at commit).
-STALLED_AFTER = datetime.timedelta(minutes=15)
 REDELIVERY_WINDOW = datetime.timedelta(days=2)
+
+
+def sending_lease() -> datetime.timedelta:
+    """How long a claim keeps other consumers away; far longer than a send can take with SMTP_TIMEOUT."""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE)
+
+
+def stalled_after() -> datetime.timedelta:
+    """How long after its creation a notification never tried is taken as having lost its task."""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_STALLED_AFTER)
+
+
+def retries_over_after() -> datetime.timedelta:
+    """How long after its creation a failed delivery has had all its retries (the delays double: 63 first
+    delays in all), with the same margin as above. A failed delivery with attempts left after that lost its retry."""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_DELAY * (2**RETRIES - 1)) + stalled_after()
 
 
 def _claim(notification_id: int) -> bool:
@@ -46,7 +58,7 @@ def _claim(notification_id: int) -> bool:
         # database write lock (SQLite, where select_for_update() locks nothing): of two consumers, one claims.
         claimed = (
             Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-            .exclude(sending_since__gt=now - SENDING_LEASE)
+            .exclude(sending_since__gt=now - sending_lease())
             .update(attempts=F("attempts") + 1, sending_since=now)
         )
     return claimed == 1
@@ -77,7 +89,7 @@ def send_notification(notification_id: int) -> bool:
     return True
 
 
-@db_task(retries=RETRIES, retry_delay=30, retry_backoff=2, context=True)
+@db_task(retries=RETRIES, retry_delay=settings.NOTIFICATION_RETRY_DELAY, retry_backoff=2, context=True)
 def deliver_notification(notification_id: int, task=None) -> bool:
     """Send the notification's e-mail once. Safe to run twice, or in two consumers: it is sent once.
 
@@ -104,15 +116,21 @@ def deliver_once_committed(sender, notification_id: int, **kwargs) -> None:
 def redeliver_stalled_notifications() -> int:
     """Every quarter of an hour: enqueue again the recent deliveries that were lost. Returns how many.
 
-    Lost means never tried (the queue was unreachable when the transaction committed) or left in the middle
-    of a send (the consumer died). Failed deliveries have their own retries and are not touched.
+    Lost means never tried (the queue was unreachable when the transaction committed), left in the middle of a
+    send (the consumer died), or failed with a retry that never came (the queue lost its schedule: Redis restarted
+    without persistence, a consumer died between a failure and its retry). Failed deliveries are left to their
+    own retries while those may still run. `manage.py redeliver_notifications` runs this at once.
     """
     now = timezone.now()
     stalled = (
         Notification.objects.filter(
             sent_at__isnull=True, created_at__gte=now - REDELIVERY_WINDOW, attempts__lt=MAX_ATTEMPTS
         )
-        .filter(Q(attempts=0, created_at__lt=now - STALLED_AFTER) | Q(sending_since__lt=now - SENDING_LEASE))
+        .filter(
+            Q(attempts=0, created_at__lt=now - stalled_after())
+            | Q(sending_since__lt=now - sending_lease())
+            | Q(attempts__gt=0, sending_since__isnull=True, created_at__lt=now - retries_over_after())
+        )
         .order_by("pk")
     )
     ids = list(stalled.values_list("pk", flat=True)[:500])

@@ -10,6 +10,16 @@ from django.core.management.base import BaseCommand
 from portal.demo.management.commands.seed_demo import demo_accounts
 
 
+def consumer_command() -> list[str]:
+    """The task queue consumer, with the settings of the environment."""
+    return [sys.executable, "manage.py", "run_huey"]
+
+
+def web_command(host: str, port: int) -> list[str]:
+    """The development web server (threaded: one thread per request)."""
+    return [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"]
+
+
 class Command(BaseCommand):
     help = "Run the development web server and the task queue consumer, and print the demo accounts."
 
@@ -19,11 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="portal-demo", help="the demo accounts' password, to print it")
 
     def handle(self, *args, port, host, password, **options):
-        manage = [sys.executable, "manage.py"]
-        processes = [
-            subprocess.Popen([*manage, "run_huey"]),
-            subprocess.Popen([*manage, "runserver", f"{host}:{port}", "--noreload"]),
-        ]
+        processes = [subprocess.Popen(consumer_command()), subprocess.Popen(web_command(host, port))]
         self.stdout.write(self.style.SUCCESS(f"\nThe portal runs at http://{host}:{port}/"))
         self.stdout.write(f"  Wagtail admin: http://{host}:{port}/admin/   API docs: http://{host}:{port}/api/v1/docs/")
         self.stdout.write(f"  Demo accounts (password: {password}):")
