@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from portal.access.core import NOTHING, held, is_active
+from portal.access.core import EVERYTHING, NOTHING, held, is_active
 from portal.access.offers import VIEW_OFFER_APPLICATIONS
 from portal.access.organisations import FOLLOW_STUDENTS, RECEIVE_SPONTANEOUS_APPLICATIONS, VIEW_COMPANY_OFFERS
 from portal.accounts.models import (
@@ -38,7 +38,7 @@ def company_q(user) -> Q:
     if not is_active(user):
         return NOTHING
     if user.is_superuser:
-        return Q()
+        return EVERYTHING
     return (
         Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
         | Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission))

@@ -15,7 +15,10 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from portal.exceptions import NotVisible
 
+# "No row" and "every row" as conditions. An empty `Q()` is not "every row": OR-ed with another condition it
+# vanishes (`Q(a=1) | Q()` is `Q(a=1)`), so a superuser's "everything" must be written as a true condition.
 NOTHING = Q(pk__in=[])
+EVERYTHING = ~NOTHING
 
 
 def codename(perm: str) -> str:

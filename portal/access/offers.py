@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.access.core import NOTHING, assign, can, codename, held, is_active
+from portal.access.core import EVERYTHING, NOTHING, assign, can, codename, held, is_active
 from portal.access.organisations import (
     APPROVE_OFFERS,
     CREATE_OFFERS,
@@ -52,7 +52,7 @@ def workspace_q(user) -> Q:
     if not is_active(user):
         return NOTHING
     if user.is_superuser:
-        return Q()
+        return EVERYTHING
     return (
         Q(company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
         | Q(pk__in=held(user, MANAGE_OFFER, OfferUserPermission))
@@ -160,7 +160,7 @@ def company_step_q(user) -> Q:
     if not is_active(user):
         return NOTHING
     if user.is_superuser:
-        return Q()
+        return EVERYTHING
     return Q(company__in=held(user, APPROVE_OFFERS, OrganisationUserPermission))
 
 
