@@ -217,3 +217,22 @@ def packed(limit: int, payloads=PAYLOADS) -> list[str]:
     if current:
         values.append(current)
     return values
+
+
+# The payloads that would run as soon as a page shows them, without anyone clicking: the browser test's choice.
+NASTIEST = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1;alert(1)">',
+    "<svg onload=alert(1)>",
+    "<details open ontoggle=window.__xss=1>",
+    "<input autofocus onfocus=window.__xss=1>",
+    '"><img src=x onerror=window.__xss=1>',
+    "</textarea><script>window.__xss=1</script>",
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    '<object data="data:text/html,<script>parent.__xss=1</script>"></object>',
+    '<meta http-equiv="refresh" content="0;url=javascript:window.__xss=1">',
+    '<base href="https://evil.example/">',
+    '<a href="javascript:window.__xss=1">lien</a>',
+    '<noscript><p title="</noscript><img src=x onerror=window.__xss=1>">',
+    '{{ "evaluated"|slice:"::-1" }}',
+]
