@@ -4,9 +4,9 @@
 inline script or style and load nothing from elsewhere. Two screens that are not the portal's own need more,
 and only they get it:
 
-- the Wagtail admin runs inline scripts in some of its widgets and panels (date pickers, inline panels) and
-  sets inline styles; its page previews, which show the portal's own templates with what companies wrote,
-  keep the public policy;
+- the Wagtail admin runs inline scripts in some of its widgets and panels (date pickers, inline panels), sets
+  inline styles and shows images being uploaded from data: and blob: addresses; its page previews, which
+  show the portal's own templates with what companies wrote, keep the public policy;
 - the API documentation (drf-spectacular's Swagger UI, served from the portal's static files by
   drf-spectacular-sidecar) has an inline style block and draws its icons from data: images.
 

@@ -141,6 +141,15 @@ def test_templates_hold_no_inline_script_style_or_event_handler():
     assert found == []
 
 
+def test_the_static_files_the_templates_name_exist():
+    names = set()
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        names.update(re.findall(r"{% static '([^']+)' %}", template.read_text()))
+
+    assert {"css/error.css", "js/history-back.js"} <= names
+    assert [name for name in sorted(names) if not finders.find(name)] == []
+
+
 def test_the_language_cookie_travels_like_the_session_cookie(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
