@@ -141,6 +141,24 @@ def test_templates_hold_no_inline_script_style_or_event_handler():
     assert found == []
 
 
+def test_no_template_or_code_marks_text_safe_but_rich_text():
+    """Plain text is escaped wherever it is shown; only rich text (editors' or cleaned on the way in) is not."""
+    marked = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text()
+        marked += [f"{template.name}: {m}" for m in re.findall(r"\|safe\b|\|safeseq|autoescape off", text)]
+        marked += [
+            f"{template.name}: {value}|richtext"
+            for value in re.findall(r"{{\s*([\w.]+)\|richtext", text)
+            if value not in ("page.intro", "page.description", "page.company.description")
+        ]
+    for folder in ("portal", "cms_pages", "workflows", "api"):
+        for module in Path(settings.BASE_DIR, folder).rglob("*.py"):
+            text = module.read_text()
+            marked += [f"{module.name}: {m}" for m in re.findall(r"mark_safe|SafeString|format_html", text)]
+    assert marked == []
+
+
 def test_the_static_files_the_templates_name_exist():
     names = set()
     for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
