@@ -1,13 +1,13 @@
 """The whole HTTP API surface, in one screen."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import applications, auth, me, notifications, offers, organisations, registrations, stats
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # accounts
     path("auth/login", auth.LoginView.as_view(), name="api-login"),
     path("auth/logout", auth.LogoutView.as_view(), name="api-logout"),

@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 from cms_pages.models import OrganisationIndexPage, OrganisationPage, Programme
 from portal import access
 from portal.accounts.models import Membership, Student, TermsAcceptance, User
+from portal.markup import clean_rich_text
 from portal.notifications.services import notify
 from portal.reference.choices import OrganisationKind, StudyLevel
 from portal.reference.models import Country, Sector
@@ -168,7 +169,8 @@ def _send_access(user: User, company: OrganisationPage, *, role: str) -> None:
 def register_company(data: CompanyRegistration) -> OrganisationPage:
     """Create the company, its administrator and secondary contacts, and record the accepted terms.
 
-    The administrator and each contact receive a set-password link by e-mail.
+    The description is stored cleaned (`clean_rich_text`). The administrator and each contact receive a
+    set-password link by e-mail.
     """
     validate_registration(data)
     index = OrganisationIndexPage.objects.first()
@@ -186,7 +188,7 @@ def register_company(data: CompanyRegistration) -> OrganisationPage:
         phone=data.phone,
         email=data.email,
         sector_id=data.sector or None,
-        description=data.description,
+        description=clean_rich_text(data.description),
         website=data.website,
         reference_hub_id=data.reference_hub,
     )
@@ -292,7 +294,10 @@ COMPANY_FIELDS = (
 
 @transaction.atomic
 def update_company(company: OrganisationPage, changes: dict, *, by: User) -> OrganisationPage:
-    """The administrator changes the company's data; a new revision is published."""
+    """The administrator changes the company's data; a new revision is published.
+
+    The description is stored cleaned (`clean_rich_text`): it is shown as rich text on public pages.
+    """
     access.require(by, access.organisations.MANAGE_COMPANY, company)
     errors = {}
     if "country" in changes and changes["country"] and not Country.objects.filter(code=changes["country"]).exists():
@@ -310,6 +315,8 @@ def update_company(company: OrganisationPage, changes: dict, *, by: User) -> Org
             setattr(company, f"{key}_id", value or None)
         elif key == "keywords":
             company.keywords.set([k.strip() for k in value if k.strip()])
+        elif key == "description":
+            company.description = clean_rich_text(value)
         elif key in COMPANY_FIELDS:
             setattr(company, key, value)
     company.full_clean(exclude=["path", "depth", "numchild", "url_path", "slug"])
