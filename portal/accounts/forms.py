@@ -111,7 +111,16 @@ class CompanyActivityForm(forms.Form):
     )
 
     def clean_keywords(self):
-        return [k.strip() for k in self.cleaned_data["keywords"].split(",") if k.strip()]
+        return _keywords(self.cleaned_data["keywords"])
+
+
+def _keywords(text: str) -> list[str]:
+    """Comma-separated keywords, checked by the rule the services apply to every entry point."""
+    errors: dict = {}
+    keywords = services.clean_keywords(text.split(","), errors)
+    if errors:
+        raise forms.ValidationError(errors["keywords"])
+    return keywords
 
 
 class TermsForm(forms.Form):
@@ -138,11 +147,13 @@ class CompanyEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         _countries_by_name(self)
 
+    def clean_keywords(self):
+        return _keywords(self.cleaned_data["keywords"])
+
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
         data["country"] = data["country"].code if data.get("country") else ""
         data["sector"] = data["sector"].code if data.get("sector") else ""
-        data["keywords"] = [k.strip() for k in data.get("keywords", "").split(",") if k.strip()]
         return data
 
 

@@ -105,6 +105,20 @@ def _validate_contact(contact: ContactData, errors: dict, key: str) -> None:
         errors.setdefault(f"{key}.email", []).append(_("An account already exists with this e-mail address."))
 
 
+# The longest keyword a tag holds (taggit's name column).
+MAX_KEYWORD_LENGTH = 100
+
+
+def clean_keywords(values, errors: dict) -> list[str]:
+    """The keywords without blanks and duplicates; a keyword longer than a tag can hold is an error on `keywords`."""
+    keywords = list(dict.fromkeys(value.strip() for value in values if value and value.strip()))
+    if any(len(keyword) > MAX_KEYWORD_LENGTH for keyword in keywords):
+        errors["keywords"] = [
+            _("A keyword must not be longer than %(count)s characters.") % {"count": MAX_KEYWORD_LENGTH}
+        ]
+    return keywords
+
+
 def validate_registration(data: CompanyRegistration) -> None:
     """Raise a ValidationError (field → messages) unless the registration can be written as a whole."""
     errors: dict[str, list[str]] = {}
@@ -130,6 +144,7 @@ def validate_registration(data: CompanyRegistration) -> None:
         seen.add(contact.email)
     if not data.accept_terms:
         errors["accept_terms"] = [_("You must accept the terms of use.")]
+    data.keywords = clean_keywords(data.keywords, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -193,7 +208,7 @@ def register_company(data: CompanyRegistration) -> OrganisationPage:
         reference_hub_id=data.reference_hub,
     )
     index.add_child(instance=company)
-    company.keywords.set([k.strip() for k in data.keywords if k.strip()])
+    company.keywords.set(data.keywords)
     company.save_revision().publish()
     try:
         admin = _create_user(data.admin)
@@ -306,6 +321,8 @@ def update_company(company: OrganisationPage, changes: dict, *, by: User) -> Org
         errors["sector"] = [_("Unknown sector code.")]
     if "name" in changes and not (changes["name"] or "").strip():
         errors["name"] = [_("The company name is required.")]
+    if "keywords" in changes:
+        changes = {**changes, "keywords": clean_keywords(changes["keywords"], errors)}
     if errors:
         raise ValidationError(errors)
     for key, value in changes.items():
@@ -314,7 +331,7 @@ def update_company(company: OrganisationPage, changes: dict, *, by: User) -> Org
         elif key in ("country", "sector"):
             setattr(company, f"{key}_id", value or None)
         elif key == "keywords":
-            company.keywords.set([k.strip() for k in value if k.strip()])
+            company.keywords.set(value)
         elif key == "description":
             company.description = clean_rich_text(value)
         elif key in COMPANY_FIELDS:
