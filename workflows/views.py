@@ -50,15 +50,31 @@ def _workspace_url(company_id: int, tab: str | None = None) -> str:
     return f"{url}?tab={tab}" if tab else url
 
 
+def _has_workspace(capabilities: dict) -> bool:
+    return bool(
+        capabilities["admin"] or capabilities["authored"] or capabilities["hub_moderator"] or capabilities["can_create"]
+    )
+
+
 def _company_workspace(user, company_id: int):
     """The company and what `user` may do in its workspace; 404 for anybody without a workspace there."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
     capabilities = perms.workspace_capabilities(user, company)
-    if not (
-        capabilities["admin"] or capabilities["authored"] or capabilities["hub_moderator"] or capabilities["can_create"]
-    ):
+    if not _has_workspace(capabilities):
         raise Http404
     return company, capabilities
+
+
+@login_required
+def home(request):
+    """`/espace/`: the workspace of the user's company, else the hub's moderation queue, else their dashboard."""
+    companies = OrganisationPage.objects.companies().filter(memberships__user=request.user).order_by("title")
+    for company in companies:
+        if _has_workspace(perms.workspace_capabilities(request.user, company)):
+            return redirect(_workspace_url(company.pk))
+    if request.user.hub_roles.exists():
+        return redirect("offers:moderation")
+    return redirect("accounts:dashboard")
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
