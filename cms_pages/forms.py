@@ -1,7 +1,10 @@
 """Forms of the public pages: the parameters of the offer search, shared by the search page and the API."""
 
+import re
+
 from django import forms
-from django.utils.translation import get_language
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.reference.choices import InternshipType, StudyLevel
@@ -17,13 +20,30 @@ ORDERINGS = [
 ]
 
 
+# What a search may hold. Every word becomes a nested level of the engines' query: the offer search keeps the
+# first `MAX_WORDS` (`cms_pages.search.words`), other searches refuse more (`validate_search_words`).
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+WORD = re.compile(r"\w+")
+
+
+def validate_search_words(query: str) -> None:
+    """Refuse a search of more than `MAX_WORDS` words."""
+    if len(WORD.findall(query or "")) > MAX_WORDS:
+        raise ValidationError(
+            ngettext_lazy("Search with at most %(max)d word.", "Search with at most %(max)d words.", "max")
+            % {"max": MAX_WORDS},
+            code="too_many_words",
+        )
+
+
 class OfferSearchForm(forms.Form):
     """What a visitor may narrow the live offers by. Every field is optional; an empty one does not filter."""
 
     q = forms.CharField(
         label=_("Keywords"),
         required=False,
-        max_length=200,
+        max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("A job, a skill, a company…"),
     )

@@ -8,13 +8,12 @@ SQL on the result, and the facets are counted over the filtered results, a query
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 
-from cms_pages.forms import NEWEST, RELEVANCE, START_DATE
+from cms_pages.forms import MAX_WORDS, NEWEST, RELEVANCE, START_DATE, WORD
 from cms_pages.models import OfferPage
 from portal.ids import within_range
 from portal.reference.choices import InternshipType, StudyLevel
@@ -42,12 +41,11 @@ class OfferSearch:
     ordering: str
 
 
-WORD = re.compile(r"\w+")
-MAX_WORDS = 12
-
-
 def words(query: str) -> list[str]:
-    """The words of a visitor's query, without the punctuation the search engines read as syntax."""
+    """The words of a visitor's query, without the punctuation the search engines read as syntax.
+
+    At most the first `MAX_WORDS`: each word nests the engines' query one level deeper.
+    """
     return WORD.findall(query or "")[:MAX_WORDS]
 
 

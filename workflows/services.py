@@ -21,7 +21,7 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
-from cms_pages.models import OfferPage, OrganisationPage, Programme
+from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage, Programme
 from portal.accounts import permissions as perms
 from portal.accounts.models import HubModerator, Membership
 from portal.exceptions import InvalidTransition
@@ -135,16 +135,26 @@ def _parse_date(value, field, errors):
         return None
 
 
-def _parse_int(value, field, errors, minimum=1):
+def _parse_int(value, field, errors, minimum=1, maximum=SMALLINT_MAX):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        errors[field] = [_("Enter a whole number.")]
+        return None
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors[field] = [_("Enter a whole number.")]
         return None
     if number < minimum:
         errors[field] = [_("Ensure this value is at least %(min)s.") % {"min": minimum}]
         return None
+    if number > maximum:
+        errors[field] = [_("Ensure this value is at most %(max)s.") % {"max": maximum}]
+        return None
     return number
+
+
+# The columns' lengths: a longer text is refused here rather than by the database.
+TEXT_LENGTHS = {field: OfferPage._meta.get_field(field).max_length for field in ("title", "city")}
 
 
 def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
@@ -166,8 +176,8 @@ def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
             text = (value or "").strip() if isinstance(value, str) else ""
             if field in REQUIRED_FIELDS and not text:
                 errors[field] = [_("This field is required.")]
-            elif field == "title" and len(text) > 255:
-                errors[field] = [_("At most 255 characters.")]
+            elif field in TEXT_LENGTHS and len(text) > TEXT_LENGTHS[field]:
+                errors[field] = [_("At most %(max)s characters.") % {"max": TEXT_LENGTHS[field]}]
             else:
                 clean[field] = text
         elif field == "internship_type":
@@ -199,7 +209,10 @@ def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
                 clean[field] = None
             else:
                 try:
-                    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+                    amount = Decimal(str(value))
+                    if not amount.is_finite():
+                        raise InvalidOperation
+                    amount = amount.quantize(Decimal("0.01"))
                 except (InvalidOperation, ValueError):
                     errors[field] = [_("Enter an amount in euros.")]
                 else:
