@@ -60,7 +60,11 @@ class CompanyRegistrationSerializer(serializers.Serializer):
 class RegisteredCompanySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="title")
-    url = serializers.CharField(source="url_path")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, company) -> str:
+        """The company's public page."""
+        return company.get_full_url(self.context.get("request"))
 
 
 class CompanyRegistrationView(APIView):
@@ -73,7 +77,7 @@ class CompanyRegistrationView(APIView):
         data.is_valid(raise_exception=True)
         company = services.register_company(data.registration())
         return Response(
-            {"id": company.pk, "name": company.title, "url": company.get_url(request)}, status=status.HTTP_201_CREATED
+            RegisteredCompanySerializer(company, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
 

@@ -224,6 +224,23 @@ def test_every_url_of_the_offers_opens_its_page(api_client, client, company, adm
     assert {url: opens(client, url) for url in urls} == dict.fromkeys(urls, 200)
 
 
+def test_company_registration_answers_the_url_of_its_page(api_client, client, hub, on_commit):
+    payload = {
+        "name": "Acme Informatique",
+        "city": "Namur",
+        "country": "BE",
+        "sector": "62",
+        "reference_hub": hub.pk,
+        "accept_terms": True,
+        "admin": {"email": "aurelie@acme.example", "first_name": "Aurélie", "last_name": "Hogge"},
+    }
+    with on_commit():
+        response = api_client.post("/api/v1/registrations/companies", payload, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert opens(client, response.json()["url"]) == 200
+
+
 def test_company_update_answers_the_url_of_its_page(api_client, client, company, admin):
     api_client.force_authenticate(admin)
 
