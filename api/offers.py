@@ -179,7 +179,9 @@ class OfferWriteSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.MAX_COMMENT_LENGTH
+    )
 
 
 def offers_with_details():
@@ -301,6 +303,8 @@ class OfferListView(APIView):
             OpenApiParameter("start_after", OpenApiTypes.DATE),
             OpenApiParameter("start_before", OpenApiTypes.DATE),
             OpenApiParameter("ordering", str, enum=[code for code, _label in ORDERINGS]),
+            OpenApiParameter("page", int, description="a page number within the results"),
+            OpenApiParameter("page_size", int, description="results per page, at most 100"),
         ],
         responses=OfferSearchPageSerializer,
         operation_id="offers_search",

@@ -15,7 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("api/v2/", api_router.urls),
-    re_path(r"^api/", unknown_path),
+    re_path(r"^api(/|$)", unknown_path),
     path("comptes/", include("portal.accounts.urls")),
     path("espace/", include("workflows.urls")),
     path("candidatures/", include("portal.recruitment.urls")),

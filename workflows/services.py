@@ -8,6 +8,7 @@ and sends its notifications once the transaction commits.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -669,11 +670,25 @@ PERFORMERS = {
 }
 
 
+MAX_COMMENT_LENGTH = 5000
+# Control characters other than tabs and line breaks: no person types them, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_comment(comment) -> str:
+    """A lifecycle action's comment as it is kept and e-mailed; ValidationError(comment) when it cannot be."""
+    if not isinstance(comment, str) or CONTROL_CHARACTERS.search(comment):
+        raise ValidationError({"comment": [_("Write the comment as plain text.")]})
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": [_("At most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH}]})
+    return comment
+
+
 def perform(offer: OfferPage, action: str, *, by, comment: str = "") -> OfferPage:
     """Take `action` on `offer` (the API's and the workspace's single entry point)."""
     if action not in PERFORMERS:
         raise ValidationError({"action": [_("Unknown action.")]})
-    return PERFORMERS[action](offer, by=by, comment=comment)
+    return PERFORMERS[action](offer, by=by, comment=clean_comment(comment))
 
 
 @transaction.atomic

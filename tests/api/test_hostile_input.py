@@ -313,6 +313,8 @@ def test_v2_not_found_answers_in_both_formats(api_client):
     "method, path",
     [
         ("post", "/api/v2/pages"),
+        ("post", "/api"),
+        ("put", "/api/v1"),
         ("post", "/api/v1/offer"),
         ("patch", "/api/v1/offers/1/applications/x"),
         ("delete", "/api/v1/nothing"),
