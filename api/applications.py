@@ -10,19 +10,19 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.offers import get_offer
 from api.pagination import PortalPagination
+from api.parsers import DocumentsMultiPartParser, FormParser, JSONParser
 from cms_pages.models import OfferPage, OrganisationPage
 from portal import access
 from portal.ids import MAX_ID, within_range
 from portal.recruitment import downloads, exports, selectors, services
+from portal.recruitment.documents import EXTENSIONS as DOCUMENT_TYPES
 from portal.recruitment.models import Application
-from portal.recruitment.uploads import MarkingDRFMultiPartParser
 from portal.reference.choices import ApplicationStatus
 
 
@@ -182,7 +182,8 @@ class ApplicationListView(APIView):
     """The applications the caller may read (own, company scope, followed students), and applying."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MarkingDRFMultiPartParser, FormParser, JSONParser]
+    pagination_class = PortalPagination
+    parser_classes = [DocumentsMultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         parameters=[
@@ -195,7 +196,7 @@ class ApplicationListView(APIView):
     )
     def get(self, request):
         applications = _applications_filter(request, selectors.readable_by(request.user).for_listing())
-        paginator = PortalPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(applications, request, view=self)
         return paginator.get_paginated_response(
             ApplicationSerializer(page, many=True, context={"request": request}).data
@@ -275,13 +276,16 @@ class ApplicationMessagesView(APIView):
     """« Contactez l'étudiant »: the company side's messages to the student, e-mailed and kept."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = PortalPagination
 
     @extend_schema(responses=MessageSerializer(many=True))
     def get(self, request, application_id: int):
+        """The messages, oldest first."""
         application = _readable(request, application_id)
         access.applications.require_messages_reader(request.user, application)
-        rows = application.messages.select_related("sender")
-        return Response({"count": len(rows), "results": MessageSerializer(rows, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(application.messages.select_related("sender"), request, view=self)
+        return paginator.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(request=MessageSerializer, responses={201: MessageSerializer})
     def post(self, request, application_id: int):
@@ -295,7 +299,7 @@ class ApplicationMessagesView(APIView):
 class ApplicationDocumentView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES})
     def get(self, request, application_id: int, document_id: int):
         """The file, as an attachment, after the permission check (404 for anyone who may not read it)."""
         application = _readable(request, application_id)
@@ -315,6 +319,7 @@ class OfferApplicationsView(APIView):
     """The applications to one offer, for the company side within scope."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = PortalPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=ApplicationStatus.values)],
@@ -323,7 +328,7 @@ class OfferApplicationsView(APIView):
     def get(self, request, offer_id: int):
         _offer, applications = _offer_applications(request, offer_id)
         applications = _applications_filter(request, applications)
-        paginator = PortalPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(applications, request, view=self)
         return paginator.get_paginated_response(
             ApplicationSerializer(page, many=True, context={"request": request}).data
@@ -336,6 +341,7 @@ class OfferApplicationsExportView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(exports.FORMATS))],
         responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, exports.FORMATS["xlsx"]): OpenApiTypes.BINARY},
         operation_id="offers_applications_export",
     )

@@ -2,14 +2,26 @@
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.exceptions import NotVisible, PortalError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What every error answers (the OpenAPI document declares it for each operation)."""
+
+    detail = serializers.CharField(help_text="a sentence for people")
+    code = serializers.CharField(help_text="a stable code for programs, e.g. invalid, not_found, invalid_transition")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="the messages about each input at fault, by field name",
+    )
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -76,3 +88,15 @@ def exception_handler(exc, context):
         field = getattr(exc, "field", None)
         body = {"detail": str(detail), "code": code, "errors": {field: [str(detail)]} if field else {}}
     return Response(body, status=response.status_code, headers=dict(response.headers.items()))
+
+
+@csrf_exempt
+def unknown_path(request, *args, **kwargs):
+    """Any other path under /api/: 404 in the API's format, whatever the method.
+
+    Matching every path here also keeps Django's APPEND_SLASH away from the API: the contract's paths have
+    no trailing slash, and a POST to a path the site's pages would match with one must not be redirected
+    (or, with DEBUG on, fail).
+    """
+    body = {"detail": str(exceptions.NotFound.default_detail), "code": "not_found", "errors": {}}
+    return JsonResponse(body, status=404)

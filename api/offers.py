@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PortalPagination
-from cms_pages.forms import ORDERINGS, OfferSearchForm
-from cms_pages.models import OfferPage, OrganisationPage
-from cms_pages.search import search_offers
+from cms_pages.forms import OfferSearchForm
+from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage
+from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
+from portal.ids import MAX_ID
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from workflows import services, visits, workspace
 from workflows.models import Campaign
@@ -71,9 +72,18 @@ class OfferSerializer(serializers.ModelSerializer):
         ]
 
     def get_author(self, offer) -> dict | None:
-        if offer.author is None:
+        """Who wrote the offer, for the people who work on it only: anybody else reads the company's name."""
+        if offer.author is None or not self._for_company_side(offer):
             return None
         return {"id": offer.author_id, "name": offer.author.get_full_name()}
+
+    def _for_company_side(self, offer) -> bool:
+        # Lists of the workspace pass `company_side=True`; a single offer is checked for its reader.
+        company_side = self.context.get("company_side")
+        if company_side is None:
+            request = self.context.get("request")
+            company_side = request is not None and access.offers.in_workspace(request.user, offer)
+        return company_side
 
     def get_keywords(self, offer) -> list[str]:
         return offer.keyword_list
@@ -88,7 +98,7 @@ class OfferSerializer(serializers.ModelSerializer):
         return sorted(programme.pk for programme in offer.target_programmes.all())
 
     def get_url(self, offer) -> str | None:
-        return offer.url if offer.live else None
+        return offer.get_full_url(self.context.get("request")) if offer.live else None
 
     def get_actions(self, offer) -> list[str]:
         request = self.context.get("request")
@@ -103,7 +113,7 @@ class OfferRowSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     author = serializers.SerializerMethodField()
-    campaign = serializers.CharField(source="campaign.name", default=None, read_only=True)
+    campaign = serializers.CharField(source="campaign.name", default=None, allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -131,38 +141,47 @@ class OfferRowSerializer(serializers.ModelSerializer):
         return {"id": offer.author_id, "name": offer.author.get_full_name()}
 
     def get_url(self, offer) -> str | None:
-        return offer.get_url(self.context.get("request")) if offer.live else None
+        return offer.get_full_url(self.context.get("request")) if offer.live else None
 
     def get_actions(self, offer) -> list[str]:
         return workspace.row_actions(offer, self.context["capabilities"])
 
 
-class OfferWriteSerializer(serializers.Serializer):
-    """The documented fields of an offer; the service validates them (shared with the web form)."""
+def _id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
-    company = serializers.IntegerField(required=False)
-    title = serializers.CharField(required=False)
-    internship_type = serializers.CharField(required=False)
+
+class OfferWriteSerializer(serializers.Serializer):
+    """The documented fields of an offer, bounded as their columns are; the service validates them (shared with
+    the web form)."""
+
+    company = _id_field(required=False)
+    title = serializers.CharField(required=False, max_length=255)
+    internship_type = serializers.ChoiceField(InternshipType.choices, required=False)
     mission = serializers.CharField(required=False)
     profile_sought = serializers.CharField(required=False, allow_blank=True)
-    study_level = serializers.CharField(required=False)
-    duration_weeks = serializers.IntegerField(required=False)
+    study_level = serializers.ChoiceField(StudyLevel.choices, required=False)
+    duration_weeks = serializers.IntegerField(required=False, min_value=1, max_value=SMALLINT_MAX)
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
-    city = serializers.CharField(required=False)
-    country = serializers.CharField(required=False)
-    sector = serializers.CharField(required=False)
-    keywords = serializers.ListField(child=serializers.CharField(), required=False)
-    remuneration = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
-    places = serializers.IntegerField(required=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True)
-    target_countries = serializers.ListField(child=serializers.CharField(), required=False)
-    target_organisations = serializers.ListField(child=serializers.IntegerField(), required=False)
-    target_programmes = serializers.ListField(child=serializers.IntegerField(), required=False)
+    city = serializers.CharField(required=False, max_length=120)
+    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166-1 alpha-2 code")
+    sector = serializers.CharField(required=False, max_length=2, help_text="NACE rev. 2 division code")
+    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    remuneration = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    places = serializers.IntegerField(required=False, min_value=1, max_value=SMALLINT_MAX)
+    campaign = _id_field(required=False, allow_null=True)
+    target_countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    target_organisations = serializers.ListField(child=_id_field(), required=False)
+    target_programmes = serializers.ListField(child=_id_field(), required=False)
 
 
 class ActionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.MAX_COMMENT_LENGTH
+    )
 
 
 def offers_with_details():
@@ -257,25 +276,35 @@ class OfferSearchPageSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
     results = OfferSummarySerializer(many=True)
     facets = OfferFacetsSerializer()
+    ordering = serializers.ChoiceField([code for code, _label in ORDERINGS], help_text="the ordering applied")
 
 
 class OfferListView(APIView):
     """The public search (`GET`, anyone, targeting applied) and the creation of a draft (`POST`, company side)."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = PortalPagination
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="words of the title, mission, keywords or company"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                description="words of the title, mission, keywords or company",
+            ),
             OpenApiParameter("sector", str, description="NACE division code, e.g. 62"),
             OpenApiParameter("country", str, description="ISO 3166-1 alpha-2 code"),
             OpenApiParameter("city", str),
             OpenApiParameter("internship_type", str, enum=InternshipType.values),
             OpenApiParameter("level", str, enum=StudyLevel.values),
-            OpenApiParameter("organisation", int, description="the company's id"),
+            OpenApiParameter(
+                "organisation", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description="the company's id"
+            ),
             OpenApiParameter("start_after", OpenApiTypes.DATE),
             OpenApiParameter("start_before", OpenApiTypes.DATE),
             OpenApiParameter("ordering", str, enum=[code for code, _label in ORDERINGS]),
+            OpenApiParameter("page", int, description="a page number within the results"),
+            OpenApiParameter("page_size", int, description="results per page, at most 100"),
         ],
         responses=OfferSearchPageSerializer,
         operation_id="offers_search",
@@ -285,7 +314,7 @@ class OfferListView(APIView):
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
         found = search_offers(request.user, form.cleaned_data)
-        paginator = PortalPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(found.offers, request, view=self)
         response = paginator.get_paginated_response(
             OfferSummarySerializer(page, many=True, context={"request": request}).data
@@ -333,7 +362,20 @@ class OfferDetailView(APIView):
 class OfferActionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ActionSerializer, responses=OfferSerializer, operation_id="offers_action")
+    @extend_schema(
+        request=ActionSerializer,
+        responses={200: OfferSerializer, 201: OfferSerializer},
+        parameters=[
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(services.PERFORMERS),
+                description="`duplicate` answers 201 with the new draft; every other action 200 with the offer",
+            )
+        ],
+        operation_id="offers_action",
+    )
     def post(self, request, offer_id: int, action: str):
         if action not in services.PERFORMERS:
             raise NotFound
@@ -347,7 +389,28 @@ class OfferActionView(APIView):
 
 
 class WorkspacePagination(PortalPagination):
+    """A workspace tab: a page of its offers, with the counts of the three tabs and the tab shown."""
+
     page_size = 10
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["tabs"] = {
+            "type": "object",
+            "properties": {tab: {"type": "integer"} for tab in workspace.TABS},
+            "required": list(workspace.TABS),
+        }
+        paginated["properties"]["tab"] = {"type": "string", "enum": list(workspace.TABS)}
+        paginated["required"] = [*paginated.get("required", []), "tabs", "tab"]
+        return paginated
+
+
+class WorkspaceQuerySerializer(serializers.Serializer):
+    tab = serializers.ChoiceField(list(workspace.TABS), required=False, default="current")
+    q = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", help_text="part of the title"
+    )
+    status = serializers.ChoiceField(OfferStatus.values, required=False, allow_blank=True, default="")
 
 
 def _company_in_scope(request, company_id: int):
@@ -362,28 +425,18 @@ class CompanyOffersView(APIView):
     """The workspace tabs: offers to validate, current offers, archived offers, with their counts."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = WorkspacePagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("tab", str, enum=list(workspace.TABS)),
-            OpenApiParameter("q", str, description="part of the title"),
-            OpenApiParameter("status", str, enum=OfferStatus.values),
-            OpenApiParameter("page_size", int, enum=list(workspace.PAGE_SIZES)),
-        ],
-        responses=OfferRowSerializer(many=True),
-    )
+    @extend_schema(parameters=[WorkspaceQuerySerializer], responses=OfferRowSerializer(many=True))
     def get(self, request, company_id: int):
         company, capabilities = _company_in_scope(request, company_id)
-        tab = request.query_params.get("tab", "current")
-        if tab not in workspace.TABS:
-            raise DRFValidationError({"tab": [f"Choose one of {', '.join(workspace.TABS)}."]})
-        status_filter = request.query_params.get("status", "")
-        if status_filter and status_filter not in OfferStatus.values:
-            raise DRFValidationError({"status": [f"Choose one of {', '.join(OfferStatus.values)}."]})
+        params = WorkspaceQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        tab = params.validated_data["tab"]
         offers = workspace.company_offers(request.user, company)
         counts = workspace.tab_counts(offers)
-        rows = workspace.tab_rows(offers, tab, title=request.query_params.get("q", ""), status=status_filter)
-        paginator = WorkspacePagination()
+        rows = workspace.tab_rows(offers, tab, title=params.validated_data["q"], status=params.validated_data["status"])
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         serializer = OfferRowSerializer(page, many=True, context={"request": request, "capabilities": capabilities})
         response = paginator.get_paginated_response(serializer.data)
@@ -393,14 +446,19 @@ class CompanyOffersView(APIView):
 
 
 class BulkRenewSerializer(serializers.Serializer):
-    offers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True)
+    offers = serializers.ListField(child=_id_field(), allow_empty=False)
+    campaign = _id_field(required=False, allow_null=True)
+
+
+class RenewedOffersSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = OfferSerializer(many=True)
 
 
 class BulkRenewView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=BulkRenewSerializer, responses=OfferSerializer(many=True))
+    @extend_schema(request=BulkRenewSerializer, responses=RenewedOffersSerializer)
     def post(self, request, company_id: int):
         company, _capabilities = _company_in_scope(request, company_id)
         data = BulkRenewSerializer(data=request.data)
@@ -416,15 +474,15 @@ class BulkRenewView(APIView):
                 raise DRFValidationError({"campaign": ["Unknown campaign."]})
         renewed = services.bulk_renew(company, offers, by=request.user, campaign=campaign)
         rows = offers_with_details().filter(pk__in=[offer.pk for offer in renewed]).order_by("pk")
-        return Response(
-            {"count": len(renewed), "results": OfferSerializer(rows, many=True, context={"request": request}).data}
-        )
+        context = {"request": request, "company_side": True}
+        return Response({"count": len(renewed), "results": OfferSerializer(rows, many=True, context=context).data})
 
 
 class ModerationQueueView(APIView):
     """What awaits the caller's decision: company validations for administrators, hub validations for moderators."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = PortalPagination
 
     @extend_schema(responses=OfferSerializer(many=True))
     def get(self, request):
@@ -433,9 +491,11 @@ class ModerationQueueView(APIView):
             .filter(access.offers.awaiting_decision_q(request.user))
             .order_by("latest_revision_created_at", "pk")
         )
-        paginator = PortalPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(offers, request, view=self)
-        return paginator.get_paginated_response(OfferSerializer(page, many=True, context={"request": request}).data)
+        # Whoever decides on an offer works on it: its author is shown (the web page shows it too).
+        context = {"request": request, "company_side": True}
+        return paginator.get_paginated_response(OfferSerializer(page, many=True, context=context).data)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -446,8 +506,10 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class CampaignListView(APIView):
     permission_classes = [AllowAny]
+    pagination_class = PortalPagination
 
     @extend_schema(responses=CampaignSerializer(many=True))
     def get(self, request):
-        campaigns = Campaign.objects.order_by("-starts_on")
-        return Response({"count": len(campaigns), "results": CampaignSerializer(campaigns, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(Campaign.objects.order_by("-starts_on", "pk"), request, view=self)
+        return paginator.get_paginated_response(CampaignSerializer(page, many=True).data)

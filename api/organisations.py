@@ -2,13 +2,15 @@
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import PortalPagination
 from cms_pages.models import OrganisationPage, Programme
+from cms_pages.search import MAX_QUERY_LENGTH
 from portal import access
 from portal.accounts import services
 from portal.accounts.models import Membership
@@ -29,7 +31,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     sector_label = serializers.SerializerMethodField()
     keywords = serializers.ListField(source="keyword_list", child=serializers.CharField())
     programmes = ProgrammeSerializer(many=True, read_only=True)
-    url = serializers.CharField(source="url_path")
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = OrganisationPage
@@ -58,6 +60,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
     def get_sector_label(self, obj) -> str | None:
         return obj.sector.label if obj.sector else None
 
+    def get_url(self, obj) -> str | None:
+        """The public page, or null while the organisation is not published."""
+        return obj.get_full_url(self.context.get("request")) if obj.live else None
+
 
 def organisations_for_listing():
     return (
@@ -69,12 +75,14 @@ def organisations_for_listing():
     )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("kind", str, enum=OrganisationKind.values),
-        OpenApiParameter("q", str, description="name, city or keyword"),
-    ]
-)
+class OrganisationQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrganisationKind.values, required=False, allow_blank=True)
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH, required=False, allow_blank=True, help_text="name, city or keyword"
+    )
+
+
+@extend_schema(parameters=[OrganisationQuerySerializer])
 class OrganisationListView(generics.ListAPIView):
     serializer_class = OrganisationSerializer
     permission_classes = [AllowAny]
@@ -82,13 +90,13 @@ class OrganisationListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return OrganisationPage.objects.none()
+        params = OrganisationQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         queryset = organisations_for_listing()
-        kind = self.request.query_params.get("kind")
+        kind = params.validated_data.get("kind")
         if kind:
-            if kind not in OrganisationKind.values:
-                raise serializers.ValidationError({"kind": [f"{kind!r} is not one of {OrganisationKind.values}."]})
             queryset = queryset.filter(kind=kind)
-        query = self.request.query_params.get("q", "").strip()
+        query = params.validated_data.get("q", "")
         if query:
             queryset = queryset.filter(
                 Q(title__icontains=query) | Q(city__icontains=query) | Q(keywords__name__iexact=query)
@@ -135,7 +143,7 @@ class CompanyView(APIView):
         changes.is_valid(raise_exception=True)
         services.update_company(company, changes.validated_data, by=request.user)
         company = OrganisationPage.objects.for_listing().prefetch_related("programmes").get(pk=company.pk)
-        return Response(OrganisationSerializer(company).data)
+        return Response(OrganisationSerializer(company, context={"request": request}).data)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -163,12 +171,15 @@ def _company_for_contacts(user, company_id: int) -> OrganisationPage:
 
 class ContactListView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PortalPagination
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request, company_id: int):
         company = _company_for_contacts(request.user, company_id)
-        memberships = company.memberships.select_related("user").order_by("role", "user__last_name")
-        return Response({"count": len(memberships), "results": ContactSerializer(memberships, many=True).data})
+        memberships = company.memberships.select_related("user").order_by("role", "user__last_name", "pk")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(memberships, request, view=self)
+        return paginator.get_paginated_response(ContactSerializer(page, many=True).data)
 
     @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
     def post(self, request, company_id: int):

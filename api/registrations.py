@@ -4,12 +4,13 @@ from django.contrib.auth import get_user_model
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms_pages.search import MAX_QUERY_LENGTH
 from portal.accounts import services
 from portal.accounts.tokens import email_confirmation_token
 
@@ -59,7 +60,11 @@ class CompanyRegistrationSerializer(serializers.Serializer):
 class RegisteredCompanySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="title")
-    url = serializers.CharField(source="url_path")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, company) -> str:
+        """The company's public page."""
+        return company.get_full_url(self.context.get("request"))
 
 
 class CompanyRegistrationView(APIView):
@@ -72,7 +77,7 @@ class CompanyRegistrationView(APIView):
         data.is_valid(raise_exception=True)
         company = services.register_company(data.registration())
         return Response(
-            {"id": company.pk, "name": company.title, "url": company.get_url(request)}, status=status.HTTP_201_CREATED
+            RegisteredCompanySerializer(company, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -83,20 +88,35 @@ class LookupResultSerializer(serializers.Serializer):
     country = serializers.CharField(source="country_id", allow_null=True)
 
 
+class LookupQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=2,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "required": _("Type at least 2 characters."),
+            "blank": _("Type at least 2 characters."),
+            "min_length": _("Type at least 2 characters."),
+        },
+        help_text="name or registration number, 2 characters at least",
+    )
+
+
+class LookupAnswerSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    registered = serializers.BooleanField()
+    results = LookupResultSerializer(many=True, help_text="the first 20 companies found, by name")
+
+
 class CompanyLookupView(APIView):
     """ "Is my company already registered?": search by name or registration number."""
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="name or registration number, 2 characters at least")],
-        responses=LookupResultSerializer(many=True),
-    )
+    @extend_schema(parameters=[LookupQuerySerializer], responses=LookupAnswerSerializer)
     def get(self, request):
-        query = request.query_params.get("q", "")
-        if len(query.strip()) < 2:
-            raise serializers.ValidationError({"q": [_("Type at least 2 characters.")]})
-        results = list(services.find_companies(query)[:20])
+        params = LookupQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        results = list(services.find_companies(params.validated_data["q"])[:20])
         return Response(
             {
                 "count": len(results),

@@ -6,8 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api import applications, auth, me, notifications, offers, organisations, registrations, stats
 
 urlpatterns = [
+    # The API's documents answer with or without their historical trailing slash.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema", SpectacularAPIView.as_view()),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
     # accounts
     path("auth/login", auth.LoginView.as_view(), name="api-login"),
     path("auth/logout", auth.LogoutView.as_view(), name="api-logout"),

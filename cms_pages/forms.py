@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.search import ORDERINGS
+from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS
 from portal.reference.choices import InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
 
@@ -17,7 +17,7 @@ class OfferSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Keywords"),
         required=False,
-        max_length=200,
+        max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("A job, a skill, a company…"),
     )

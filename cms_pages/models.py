@@ -6,9 +6,12 @@ HomePage
 └── GuideIndexPage ───────── GuidePage
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,9 @@ from cms_pages.blocks import GuideBodyBlock
 from portal.reference.choices import Audience, InternshipType, OfferStatus, OrganisationKind, StudyLevel
 
 PAGE_SIZE = 20
+# The largest number a (positive) small integer column holds on every database: PostgreSQL refuses more, SQLite
+# would keep it. The fields' validators say so, and the forms, services and API bound their input by them.
+SMALLINT_MAX = 32767
 OFFER_WORKFLOW_NAME = "Offer approval"
 
 
@@ -256,7 +262,12 @@ class Programme(Orderable):
     organisation = ParentalKey(OrganisationPage, related_name="programmes", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("study level"), max_length=20, choices=StudyLevel.choices)
-    year = models.PositiveSmallIntegerField(_("year of study"), default=1, help_text=_("1 for the first year."))
+    year = models.PositiveSmallIntegerField(
+        _("year of study"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(SMALLINT_MAX)],
+        help_text=_("1 for the first year."),
+    )
 
     panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("level"), FieldPanel("year")])]
     api_fields = [APIField("id"), APIField("name"), APIField("level"), APIField("year")]
@@ -350,7 +361,9 @@ class OfferPage(Page):
         help_text=_("Used to match the offer with students' profiles: be complete."),
     )
     study_level = models.CharField(_("study level"), max_length=20, choices=StudyLevel.choices)
-    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"))
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration (weeks)"), validators=[MinValueValidator(1), MaxValueValidator(SMALLINT_MAX)]
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     city = models.CharField(_("city"), max_length=120)
@@ -360,9 +373,16 @@ class OfferPage(Page):
     sector = models.ForeignKey("reference.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
     keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=OfferKeyword, blank=True)
     remuneration = models.DecimalField(
-        _("monthly remuneration (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("monthly remuneration (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
     )
-    places = models.PositiveSmallIntegerField(_("number of places"), default=1)
+    places = models.PositiveSmallIntegerField(
+        _("number of places"), default=1, validators=[MinValueValidator(1), MaxValueValidator(SMALLINT_MAX)]
+    )
     target_countries = ParentalManyToManyField(
         "reference.Country", verbose_name=_("target countries"), blank=True, related_name="+"
     )

@@ -11,14 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OfferPage
 from portal import access
 from portal.ids import within_range
 from portal.reference.choices import InternshipType, StudyLevel
+
+# What a search may hold. Every word becomes a nested level of the engines' query: the offer search keeps the
+# first `MAX_WORDS` (`cms_pages.search.words`), other searches refuse more (`validate_search_words`).
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+WORD = re.compile(r"\w+")
+
+
+def validate_search_words(query: str) -> None:
+    """Refuse a search of more than `MAX_WORDS` words."""
+    if len(WORD.findall(query or "")) > MAX_WORDS:
+        raise ValidationError(
+            ngettext_lazy("Search with at most %(max)d word.", "Search with at most %(max)d words.", "max")
+            % {"max": MAX_WORDS},
+            code="too_many_words",
+        )
+
 
 NEWEST, START_DATE, RELEVANCE = "newest", "start_date", "relevance"
 ORDERINGS = [
@@ -49,12 +67,11 @@ class OfferSearch:
     ordering: str
 
 
-WORD = re.compile(r"\w+")
-MAX_WORDS = 12
-
-
 def words(query: str) -> list[str]:
-    """The words of a visitor's query, without the punctuation the search engines read as syntax."""
+    """The words of a visitor's query, without the punctuation the search engines read as syntax.
+
+    At most the first `MAX_WORDS`: each word nests the engines' query one level deeper.
+    """
     return WORD.findall(query or "")[:MAX_WORDS]
 
 

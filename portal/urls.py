@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.errors import unknown_path
 from api.wagtail import api_router
 from cms_pages import views as page_views
 from portal import health
@@ -15,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("api/v2/", api_router.urls),
+    re_path(r"^api(/|$)", unknown_path),
     path("comptes/", include("portal.accounts.urls")),
     path("espace/", include("workflows.urls")),
     path("candidatures/", include("portal.recruitment.urls")),

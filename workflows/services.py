@@ -8,6 +8,7 @@ and sends its notifications once the transaction commits.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
-from cms_pages.models import OfferPage, OrganisationPage, Programme
+from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage, Programme
 from portal import access
 from portal.accounts.selectors import company_admins, hub_moderators
 from portal.exceptions import InvalidTransition
@@ -87,16 +88,26 @@ def _parse_date(value, field, errors):
         return None
 
 
-def _parse_int(value, field, errors, minimum=1):
+def _parse_int(value, field, errors, minimum=1, maximum=SMALLINT_MAX):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        errors[field] = [_("Enter a whole number.")]
+        return None
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors[field] = [_("Enter a whole number.")]
         return None
     if number < minimum:
         errors[field] = [_("Ensure this value is at least %(min)s.") % {"min": minimum}]
         return None
+    if number > maximum:
+        errors[field] = [_("Ensure this value is at most %(max)s.") % {"max": maximum}]
+        return None
     return number
+
+
+# The columns' lengths: a longer text is refused here rather than by the database.
+TEXT_LENGTHS = {field: OfferPage._meta.get_field(field).max_length for field in ("title", "city")}
 
 
 def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
@@ -118,8 +129,8 @@ def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
             text = (value or "").strip() if isinstance(value, str) else ""
             if field in REQUIRED_FIELDS and not text:
                 errors[field] = [_("This field is required.")]
-            elif field == "title" and len(text) > 255:
-                errors[field] = [_("At most 255 characters.")]
+            elif field in TEXT_LENGTHS and len(text) > TEXT_LENGTHS[field]:
+                errors[field] = [_("At most %(max)s characters.") % {"max": TEXT_LENGTHS[field]}]
             else:
                 clean[field] = text
         elif field == "internship_type":
@@ -151,7 +162,10 @@ def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
                 clean[field] = None
             else:
                 try:
-                    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+                    amount = Decimal(str(value))
+                    if not amount.is_finite():
+                        raise InvalidOperation
+                    amount = amount.quantize(Decimal("0.01"))
                 except (InvalidOperation, ValueError):
                     errors[field] = [_("Enter an amount in euros.")]
                 else:
@@ -601,11 +615,25 @@ PERFORMERS = {
 }
 
 
+MAX_COMMENT_LENGTH = 5000
+# Control characters other than tabs and line breaks: no person types them, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_comment(comment) -> str:
+    """A lifecycle action's comment as it is kept and e-mailed; ValidationError(comment) when it cannot be."""
+    if not isinstance(comment, str) or CONTROL_CHARACTERS.search(comment):
+        raise ValidationError({"comment": [_("Write the comment as plain text.")]})
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": [_("At most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH}]})
+    return comment
+
+
 def perform(offer: OfferPage, action: str, *, by, comment: str = "") -> OfferPage:
     """Take `action` on `offer` (the API's and the workspace's single entry point)."""
     if action not in PERFORMERS:
         raise ValidationError({"action": [_("Unknown action.")]})
-    return PERFORMERS[action](offer, by=by, comment=comment)
+    return PERFORMERS[action](offer, by=by, comment=clean_comment(comment))
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from workflows import views
 app_name = "offers"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("entreprises/<id:company_id>/offres/", views.workspace, name="workspace"),
     path("entreprises/<id:company_id>/offres/nouvelle/", views.offer_create, name="offer_create"),
     path("entreprises/<id:company_id>/offres/renouveler/", views.bulk_renew, name="bulk_renew"),

@@ -59,6 +59,17 @@ def _company_workspace(user, company_id: int):
     return company, capabilities
 
 
+@login_required
+def home(request):
+    """`/espace/`: the workspace of the user's company, else the hub's moderation queue, else their dashboard."""
+    for space in access.spaces.company_spaces(request.user):
+        if space.publishes:
+            return redirect(_workspace_url(space.company.pk))
+    if request.user.hub_roles.exists():
+        return redirect("offers:moderation")
+    return redirect("accounts:dashboard")
+
+
 def _errors_to_form(form, error: ValidationError) -> None:
     """Put a service's ValidationError back on the form: known fields on the field, the rest on top."""
     if not hasattr(error, "error_dict"):

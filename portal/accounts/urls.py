@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from portal.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
+    # « Mon espace »: the dashboard, after signing in.
+    path("", login_required(RedirectView.as_view(pattern_name="accounts:dashboard")), name="home"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mon-compte/", views.dashboard, name="dashboard"),
