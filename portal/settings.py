@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check reads the form: students' uploads keep their names' faults visible.
     "portal.recruitment.uploads.MarkFileNamesMiddleware",
+    # A web form in another encoding than UTF-8 is refused before anything reads it as garbled text.
+    "portal.form_encoding.UTF8FormsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

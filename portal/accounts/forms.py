@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OrganisationPage, Programme
+from cms_pages.search import MAX_QUERY_LENGTH
 from portal.accounts import services
 from portal.accounts.models import User
 from portal.reference.choices import StudyLevel
@@ -121,6 +122,12 @@ def _keywords(text: str) -> list[str]:
     if errors:
         raise forms.ValidationError(errors["keywords"])
     return keywords
+
+
+class CompanyLookupForm(forms.Form):
+    """« Vérifier si mon entreprise est déjà enregistrée »: a name or a registration number."""
+
+    q = forms.CharField(label=_("Company name or registration number"), required=False, max_length=MAX_QUERY_LENGTH)
 
 
 class TermsForm(forms.Form):

@@ -182,9 +182,10 @@ def registration_done(request):
 
 
 def company_lookup(request):
-    query = request.GET.get("q", "").strip()
+    form = forms.CompanyLookupForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = services.find_companies(query)[:20] if query else []
-    return render(request, "accounts/company_lookup.html", {"query": query, "results": results})
+    return render(request, "accounts/company_lookup.html", {"query": query, "results": results, "form": form})
 
 
 def _company_for(user, company_id: int, perm: str) -> OrganisationPage:
