@@ -1,4 +1,4 @@
-"""Web forms in another encoding than UTF-8, or holding a NUL character, are refused: never stored garbled, never a 500."""
+"""Web forms in another encoding than UTF-8, or holding a NUL character, are refused: never stored garbled."""
 
 import pytest
 from django.urls import reverse
