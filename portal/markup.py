@@ -15,6 +15,17 @@ import re
 
 import nh3
 
+# Control characters that pasted text may carry, except the line breaks and tabs a text keeps; PostgreSQL refuses
+# NUL in text, and no person types the others.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_plain_text(text) -> str:
+    """A free text (a message, a comment) as it is kept: its line ends normalised, without control characters and
+    surrounding blanks. Shown escaped wherever it appears; its length is the caller's rule."""
+    return CONTROL_CHARACTERS.sub("", str(text or "").replace("\r\n", "\n")).strip()
+
+
 ALLOWED_TAGS = frozenset({"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "h2", "h3", "h4", "a"})
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})

@@ -8,7 +8,6 @@ and sends its notifications once the transaction commits.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage, Programm
 from portal import access
 from portal.accounts.selectors import company_admins, hub_moderators
 from portal.exceptions import InvalidTransition
+from portal.markup import clean_plain_text
 from portal.notifications.services import notify_many
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from portal.reference.models import Country, Sector
@@ -616,14 +616,14 @@ PERFORMERS = {
 
 
 MAX_COMMENT_LENGTH = 5000
-# Control characters other than tabs and line breaks: no person types them, and PostgreSQL refuses NUL in text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_comment(comment) -> str:
-    """A lifecycle action's comment as it is kept and e-mailed; ValidationError(comment) when it cannot be."""
-    if not isinstance(comment, str) or CONTROL_CHARACTERS.search(comment):
+    """A lifecycle action's comment as it is kept and e-mailed (plain text, without the control characters pasted
+    text may carry); ValidationError(comment) when it is not text or too long."""
+    if not isinstance(comment, str):
         raise ValidationError({"comment": [_("Write the comment as plain text.")]})
+    comment = clean_plain_text(comment)
     if len(comment) > MAX_COMMENT_LENGTH:
         raise ValidationError({"comment": [_("At most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH}]})
     return comment

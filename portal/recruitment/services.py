@@ -7,8 +7,6 @@ and removed again if the submission does not land.
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -20,6 +18,7 @@ from cms_pages.models import OfferPage, OrganisationPage
 from portal import access
 from portal.accounts.selectors import followers_of
 from portal.exceptions import AlreadyDone, InvalidTransition, NotVisible, PortalError
+from portal.markup import clean_plain_text
 from portal.notifications.services import notify, notify_many
 from portal.recruitment import documents, selectors
 from portal.recruitment.lifecycle import SETTABLE
@@ -71,13 +70,9 @@ def _check_offer_open(offer: OfferPage, user) -> None:
     raise NotVisible
 
 
-# Control characters that pasted text may carry, except the line breaks and tabs a message keeps.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _check_text(text: str, *, field: str) -> str:
     """A free text (message, comment) without control characters and surrounding blanks, refused when too long."""
-    text = CONTROL_CHARACTERS.sub("", (text or "").replace("\r\n", "\n")).strip()
+    text = clean_plain_text(text)
     if len(text) > MAX_MESSAGE_LENGTH:
         raise PortalError(
             _("The text must not be longer than %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH}, field=field
