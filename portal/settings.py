@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.cvbook",
     "portal.recruitment",
+    "portal.followup",
     "portal.demo",
     "cms_pages",
     "api",
@@ -272,6 +273,13 @@ SPECTACULAR_SETTINGS = {
         "InternshipTypeEnum": "portal.reference.choices.InternshipType",
     },
 }
+
+# The internship follow-up: when the company tutor's evaluation opens, how often reminders and logbook warnings go
+# out, how long a company tutor's link works.
+FOLLOWUP_EVALUATION_OPENS_DAYS_BEFORE_END = int(os.environ.get("FOLLOWUP_EVALUATION_OPENS_DAYS_BEFORE_END", "14"))
+FOLLOWUP_REMINDER_INTERVAL_DAYS = int(os.environ.get("FOLLOWUP_REMINDER_INTERVAL_DAYS", "7"))
+FOLLOWUP_LOGBOOK_SILENCE_DAYS = int(os.environ.get("FOLLOWUP_LOGBOOK_SILENCE_DAYS", "7"))
+FOLLOWUP_TUTOR_LINK_DAYS = int(os.environ.get("FOLLOWUP_TUTOR_LINK_DAYS", "30"))
 
 # The version of the terms of use that companies and students accept.
 TERMS_VERSION = os.environ.get("TERMS_VERSION", "2026-09")
