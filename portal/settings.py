@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "portal.reference.choices.OfferStatus",
         "ApplicationStatusEnum": "portal.reference.choices.ApplicationStatus",
         "InternshipTypeEnum": "portal.reference.choices.InternshipType",
+        "InternshipStatusEnum": "portal.followup.choices.InternshipStatus",
+        "LabelStateEnum": "portal.followup.choices.LabelState",
+        "AgreementPartyEnum": "portal.followup.choices.Party",
     },
 }
 

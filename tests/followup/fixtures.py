@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import pytest
 from django.utils import timezone
 
 from portal.accounts.models import SchoolStaff, User
@@ -47,8 +46,7 @@ class World:
     application: Application
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     school = SchoolFactory(title="École d'ingénieurs de Sfax")
     programme = ProgrammeFactory(organisation=school, name="Génie logiciel")
     company = CompanyFactory(title="Talos Health Solutions")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from portal.followup.models import Internship
-from tests.followup.fixtures import MANUAL_MANDATORY, dates, world  # noqa: F401
+from tests.followup.fixtures import MANUAL_MANDATORY, active, dates
 from tests.recruitment.files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def pdf_text(response) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_an_internship_goes_from_the_accepted_application_to_the_awarded_label(world, call):  # noqa: F811
+def test_an_internship_goes_from_the_accepted_application_to_the_awarded_label(world, call):
     w = world
     start, end = dates(days_before_today=60, days_after_today=7)
 
@@ -205,11 +205,9 @@ def test_an_internship_goes_from_the_accepted_application_to_the_awarded_label(w
         assert "Ben Amor" in text and "Talos Health Solutions" in text and f"LBL-{internship_id:05d}" in text
 
 
-def test_the_evaluation_is_refused_before_the_end_approaches(world, call):  # noqa: F811
+def test_the_evaluation_is_refused_before_the_end_approaches(world, call):
     start = timezone.localdate() - datetime.timedelta(days=10)
     end = timezone.localdate() + datetime.timedelta(days=60)
-    from tests.followup.fixtures import active
-
     internship = active(world, days_before_today=10, days_after_today=60)
     assert (internship.start_date, internship.end_date) == (start, end)
     scores = {criterion["code"]: 3 for criterion in internship.evaluation_criteria["company"]}
