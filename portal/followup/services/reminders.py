@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.followup import selectors
 from portal.followup.choices import Actor
-from portal.followup.models import InternshipStep
+from portal.followup.models import Internship, InternshipStep
 from portal.followup.services.common import tell
 
 ESCALATE_AFTER = 3
@@ -86,23 +86,30 @@ def remind_due_steps(now: datetime.datetime | None = None) -> int:
 
 
 def warn_silent_logbooks(now: datetime.datetime | None = None) -> int:
-    """Tell both tutors of every internship under way whose logbook has had no entry for a week, once per week of
-    silence. Returns how many notifications were recorded."""
-    today = timezone.localdate(now or timezone.now())
-    days = settings.FOLLOWUP_LOGBOOK_SILENCE_DAYS
+    """Tell both tutors of every internship under way whose logbook has had no entry for a week, at most once a
+    week (claimed by a conditional update, like the reminders). Returns how many notifications were recorded."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    silence = datetime.timedelta(days=settings.FOLLOWUP_LOGBOOK_SILENCE_DAYS)
     sent = 0
-    for internship in selectors.silent_logbooks(today, days=days):
+    for internship in selectors.silent_logbooks(today, days=silence.days):
         since = internship.last_entry or internship.start_date
-        weeks = (today - since).days // days
+        week = (today - since).days // silence.days
         with transaction.atomic():
-            sent += len(
-                tell(
-                    "journal_missing",
-                    [internship.company_tutor, internship.academic_tutor],
-                    key=f"journal_missing:{internship.pk}:{since.isoformat()}:{weeks}",
-                    internship=internship,
-                    page="journal",
-                    since=since.isoformat(),
-                )
+            claimed = (
+                Internship.objects.filter(pk=internship.pk)
+                .filter(Q(logbook_warned_at__isnull=True) | Q(logbook_warned_at__lte=now - silence))
+                .update(logbook_warned_at=now)
             )
+            if claimed:
+                sent += len(
+                    tell(
+                        "journal_missing",
+                        [internship.company_tutor, internship.academic_tutor],
+                        key=f"journal_missing:{internship.pk}:{since.isoformat()}:{week}",
+                        internship=internship,
+                        page="journal",
+                        since=since.isoformat(),
+                    )
+                )
     return sent
