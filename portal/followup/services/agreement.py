@@ -31,7 +31,10 @@ from portal.followup.services.internships import Tutor, contact_for
 from portal.followup.services.steps import complete_event, move_due_dates, reopen_event
 from portal.recruitment.documents import private_storage
 
-SIGNABLE = (InternshipStatus.PROPOSED, InternshipStatus.ACTIVE)
+# The agreement may be signed after the internship (one recorded after the fact, a signature undone); amendments
+# change a follow-up that runs.
+SIGNABLE = (InternshipStatus.PROPOSED, InternshipStatus.ACTIVE, InternshipStatus.COMPLETED)
+AMENDABLE = (InternshipStatus.PROPOSED, InternshipStatus.ACTIVE)
 
 
 def _party(roles, party: str | None) -> str:
@@ -198,7 +201,7 @@ def propose_amendment(
     if not roles.parties:
         raise NotTheActor(_("An amendment is proposed by one of the agreement's parties."))
     internship = locked(internship)
-    require_status(internship, *SIGNABLE)
+    require_status(internship, *AMENDABLE)
     reason = clean_text(reason, field="reason", required=True)
     mission = clean_text(mission, field="mission")
     tutor = _tutor_change(internship, company_tutor)
@@ -286,7 +289,7 @@ def approve_amendment(amendment: Amendment, *, by, party: str | None = None, sca
 
     def run(written):
         locked_ = locked(internship)
-        require_status(locked_, *SIGNABLE)
+        require_status(locked_, *AMENDABLE)
         current = Amendment.objects.select_for_update().get(pk=amendment.pk)
         if current.status != AmendmentStatus.PROPOSED:
             raise InvalidTransition(_("This amendment is no longer awaiting approvals."))

@@ -33,6 +33,7 @@ def _agreement_context(internship, roles, **forms) -> dict:
     standing = {signature.party: signature for signature in signatures if signature.undone_at is None}
     amendments = list(selectors.amendments(internship))
     signable = internship.status in services.agreement.SIGNABLE
+    amendable = internship.status in services.agreement.AMENDABLE
     return {
         "internship": internship,
         "roles": roles,
@@ -45,9 +46,10 @@ def _agreement_context(internship, roles, **forms) -> dict:
         "pending": next((a for a in amendments if a.status == AmendmentStatus.PROPOSED), None),
         "to_sign": [party for party in roles.parties if party not in standing] if signable else [],
         "approval_form": forms.get("approval_form") or ApprovalForm(parties=roles.parties),
-        "amendment_form": forms.get("amendment_form") or (AmendmentForm() if signable and roles.parties else None),
+        "amendment_form": forms.get("amendment_form") or (AmendmentForm() if amendable and roles.parties else None),
         "may_undo": roles.may_undo_signatures,
         "signable": signable,
+        "amendable": amendable,
     }
 
 
