@@ -161,6 +161,10 @@ class InternshipSerializer(serializers.ModelSerializer):
     def get_agreement(self, internship) -> dict:
         request = self.context.get("request")
         signatures = {party: internship.party_signature(party) for party in Party.values}
+
+        def absolute(path: str) -> str:
+            return request.build_absolute_uri(path) if request else path
+
         path = f"/api/v1/internships/{internship.pk}/agreement"
         return {
             "approved_by": {party: s.signed_at if s else None for party, s in signatures.items()},
@@ -170,13 +174,13 @@ class InternshipSerializer(serializers.ModelSerializer):
                     "method": s.method,
                     "signed_by": person(s.signed_by),
                     "signed_at": s.signed_at,
-                    "scan": f"{path}/signatures/{s.pk}/scan" if s.method == "scan" else None,
+                    "scan": absolute(f"{path}/signatures/{s.pk}/scan") if s.method == "scan" else None,
                 }
                 for party, s in signatures.items()
                 if s
             ],
             "complete": all(signatures.values()),
-            "document": request.build_absolute_uri(path) if request else path,
+            "document": absolute(path),
         }
 
 

@@ -49,15 +49,6 @@ def school_q(user) -> Q:
     )
 
 
-def head_q(user) -> Q:
-    """The internships whose programme `user` heads (the school-wide programme heads head every programme)."""
-    if not is_active(user):
-        return NOTHING
-    return Q(school__in=held(user, READ_CONFIDENTIAL_EVALUATIONS, OrganisationUserPermission)) | Q(
-        programme__in=held(user, READ_CONFIDENTIAL_EVALUATIONS, ProgrammeUserPermission)
-    )
-
-
 def visible_q(user) -> Q:
     """Every internship `user` may read (superusers read them all, without acting in any of them)."""
     if not is_active(user):

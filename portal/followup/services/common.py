@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.exceptions import InvalidTransition, PortalError
-from portal.followup import selectors
 from portal.followup.models import Internship
 from portal.notifications.services import notify_many
 
@@ -83,7 +82,3 @@ def require_status(internship: Internship, *statuses: str) -> None:
             _("This is not possible while the internship is “%(status)s”.")
             % {"status": internship.get_status_display()}
         )
-
-
-def parties(internship: Internship) -> list:
-    return selectors.parties(internship)
