@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -236,3 +237,42 @@ def test_the_company_presentation_shows_its_labelled_internships(client, world):
 
     page = client.get(world.company.url).content.decode()
     assert "1 stage labellisé" in page or "1 labelled internship" in page
+
+
+def test_an_amendment_is_proposed_approved_and_undone_on_the_agreement_page(client, world):
+    internship = active(world)
+    page = reverse("followup:agreement", args=[internship.pk])
+    client.force_login(world.student)
+    new_end = (internship.end_date + datetime.timedelta(days=14)).isoformat()
+
+    client.post(reverse("followup:propose_amendment", args=[internship.pk]), {"end_date": new_end, "reason": "Projet"})
+    amendment = internship.amendments.get()
+    html = client.get(page).content.decode()
+    assert reverse("followup:approve_amendment", args=[internship.pk, amendment.pk]) in html
+    client.post(reverse("followup:approve_amendment", args=[internship.pk, amendment.pk]), {"party": "student"})
+    assert amendment.signatures.filter(party="student", undone_at__isnull=True).exists()
+
+    client.force_login(world.programme_head)
+    html = client.get(page).content.decode()
+    assert "Projet" in html and reverse("followup:amendment_pdf", args=[internship.pk, amendment.pk]) in html
+    client.post(
+        reverse("followup:undo_signature", args=[internship.pk]), {"party": "student", "amendment": amendment.pk}
+    )
+    client.post(reverse("followup:withdraw_amendment", args=[internship.pk, amendment.pk]))
+
+    amendment.refresh_from_db()
+    assert amendment.status == "cancelled"
+    assert not amendment.signatures.filter(undone_at__isnull=True).exists()
+    assert client.get(reverse("followup:amendment_pdf", args=[internship.pk, amendment.pk])).status_code == 200
+
+
+def test_a_refused_scan_is_shown_on_the_agreement_form(client, world):
+    internship = active(world)
+    client.force_login(world.student)
+    text = SimpleUploadedFile("convention.pdf", b"not a pdf at all")
+
+    response = client.post(reverse("followup:approve_agreement", args=[internship.pk]), {"scan": text})
+
+    assert response.status_code == 400
+    assert "convention.pdf" in response.content.decode()
+    assert not internship.signatures.exists()
