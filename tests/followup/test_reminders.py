@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
-from portal.followup import services
+from portal.followup import services, tasks
 from portal.followup.models import InternshipStep
 from portal.followup.services import reminders
 from portal.notifications.models import Notification
@@ -203,3 +203,15 @@ def test_two_consumers_running_at_once_send_each_reminder_once():
     assert sum(reminded().values()) == len(BEFORE) and set(reminded().values()) == {1}
     assert len(mail.outbox) == len(BEFORE)
     assert set(InternshipStep.objects.filter(phase="before").values_list("reminders_sent", flat=True)) == {1}
+
+
+@pytest.mark.django_db
+def test_the_periodic_tasks_run_the_same_jobs(world, on_commit):
+    with freeze_time(T0):
+        internship_starting_in(world, 30)
+
+    with freeze_time(T0), on_commit():
+        reminded_now = tasks.remind_pending_steps.call_local()
+        warned_now = tasks.warn_silent_logbooks.call_local()
+
+    assert reminded_now == len(BEFORE) and warned_now == 0
