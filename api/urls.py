@@ -3,7 +3,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import applications, auth, me, notifications, offers, organisations, registrations, stats
+from api import (
+    applications,
+    auth,
+    internship_parts,
+    internships,
+    me,
+    notifications,
+    offers,
+    organisations,
+    registrations,
+    stats,
+)
 
 urlpatterns = [
     # The API's documents answer with or without their historical trailing slash.
@@ -71,6 +82,101 @@ urlpatterns = [
         "applications/<id:application_id>/documents/<id:document_id>",
         applications.ApplicationDocumentView.as_view(),
         name="api-application-document",
+    ),
+    # internships: the follow-up towards the quality label
+    path("internships", internships.InternshipListView.as_view(), name="api-internships"),
+    path("internships/<id:internship_id>", internships.InternshipDetailView.as_view(), name="api-internship"),
+    path("internships/<id:internship_id>/agree", internships.AgreeView.as_view(), name="api-internship-agree"),
+    path("internships/<id:internship_id>/cancel", internships.CancelView.as_view(), name="api-internship-cancel"),
+    path(
+        "internships/<id:internship_id>/steps/<slug:code>/validate",
+        internships.StepValidateView.as_view(),
+        name="api-internship-step-validate",
+    ),
+    path("internships/<id:internship_id>/label", internships.LabelView.as_view(), name="api-internship-label"),
+    path(
+        "internships/<id:internship_id>/certificate",
+        internships.CertificateView.as_view(),
+        name="api-internship-certificate",
+    ),
+    path("internships/<id:internship_id>/grade", internships.GradeView.as_view(), name="api-internship-grade"),
+    path(
+        "internships/<id:internship_id>/tutor-links",
+        internships.TutorLinkView.as_view(),
+        name="api-internship-tutor-links",
+    ),
+    path(
+        "internships/<id:internship_id>/tutor-links/revoke",
+        internships.TutorLinkRevokeView.as_view(),
+        name="api-internship-tutor-links-revoke",
+    ),
+    path(
+        "internships/<id:internship_id>/journal", internship_parts.JournalView.as_view(), name="api-internship-journal"
+    ),
+    path(
+        "internships/<id:internship_id>/journal/<id:entry_id>/comments",
+        internship_parts.JournalCommentView.as_view(),
+        name="api-internship-journal-comments",
+    ),
+    path(
+        "internships/<id:internship_id>/reviews",
+        internship_parts.ReviewListView.as_view(),
+        name="api-internship-reviews",
+    ),
+    path(
+        "internships/<id:internship_id>/reviews/<id:review_id>/validate",
+        internship_parts.ReviewValidateView.as_view(),
+        name="api-internship-review-validate",
+    ),
+    path(
+        "internships/<id:internship_id>/evaluations/company",
+        internship_parts.CompanyEvaluationView.as_view(),
+        name="api-internship-evaluation-company",
+    ),
+    path(
+        "internships/<id:internship_id>/evaluations/student",
+        internship_parts.StudentEvaluationView.as_view(),
+        name="api-internship-evaluation-student",
+    ),
+    path(
+        "internships/<id:internship_id>/agreement",
+        internship_parts.AgreementView.as_view(),
+        name="api-internship-agreement",
+    ),
+    path(
+        "internships/<id:internship_id>/agreement/approve",
+        internship_parts.AgreementApproveView.as_view(),
+        name="api-internship-agreement-approve",
+    ),
+    path(
+        "internships/<id:internship_id>/agreement/signatures/<slug:party>/undo",
+        internship_parts.SignatureUndoView.as_view(),
+        name="api-internship-signature-undo",
+    ),
+    path(
+        "internships/<id:internship_id>/agreement/signatures/<id:signature_id>/scan",
+        internship_parts.ScanView.as_view(),
+        name="api-internship-signature-scan",
+    ),
+    path(
+        "internships/<id:internship_id>/amendments",
+        internship_parts.AmendmentListView.as_view(),
+        name="api-internship-amendments",
+    ),
+    path(
+        "internships/<id:internship_id>/amendments/<id:amendment_id>",
+        internship_parts.AmendmentDocumentView.as_view(),
+        name="api-internship-amendment-document",
+    ),
+    path(
+        "internships/<id:internship_id>/amendments/<id:amendment_id>/approve",
+        internship_parts.AmendmentApproveView.as_view(),
+        name="api-internship-amendment-approve",
+    ),
+    path(
+        "internships/<id:internship_id>/amendments/<id:amendment_id>/withdraw",
+        internship_parts.AmendmentWithdrawView.as_view(),
+        name="api-internship-amendment-withdraw",
     ),
     # notifications (in-app) of the signed-in user
     path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.cvbook",
     "portal.recruitment",
+    "portal.followup",
     "portal.demo",
     "cms_pages",
     "api",
@@ -354,8 +355,18 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "portal.reference.choices.OfferStatus",
         "ApplicationStatusEnum": "portal.reference.choices.ApplicationStatus",
         "InternshipTypeEnum": "portal.reference.choices.InternshipType",
+        "InternshipStatusEnum": "portal.followup.choices.InternshipStatus",
+        "LabelStateEnum": "portal.followup.choices.LabelState",
+        "AgreementPartyEnum": "portal.followup.choices.Party",
     },
 }
+
+# The internship follow-up: when the company tutor's evaluation opens, how often reminders and logbook warnings go
+# out, how long a company tutor's link works.
+FOLLOWUP_EVALUATION_OPENS_DAYS_BEFORE_END = int(os.environ.get("FOLLOWUP_EVALUATION_OPENS_DAYS_BEFORE_END", "14"))
+FOLLOWUP_REMINDER_INTERVAL_DAYS = int(os.environ.get("FOLLOWUP_REMINDER_INTERVAL_DAYS", "7"))
+FOLLOWUP_LOGBOOK_SILENCE_DAYS = int(os.environ.get("FOLLOWUP_LOGBOOK_SILENCE_DAYS", "7"))
+FOLLOWUP_TUTOR_LINK_DAYS = int(os.environ.get("FOLLOWUP_TUTOR_LINK_DAYS", "30"))
 
 # The version of the terms of use that companies and students accept.
 TERMS_VERSION = os.environ.get("TERMS_VERSION", "2026-09")

@@ -1,4 +1,5 @@
-"""What a person's space shows: the company member's menu and quick access, drawn from the same rules as the pages.
+"""What a person's space shows: the company member's menu and quick access, the follow-up entries of students, school
+staff and tutors, drawn from the same rules as the pages.
 
 A link is shown exactly when its page opens: the menus ask these capabilities, and so do the pages and the API.
 """
@@ -11,8 +12,21 @@ from django.db.models import Exists, OuterRef
 
 from portal.access.core import codename, is_active
 from portal.access.offers import MANAGE_OFFER, Workspace, workspace
-from portal.access.organisations import CREATE_OFFERS, MANAGE_COMPANY, RECEIVE_SPONTANEOUS_APPLICATIONS
-from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission
+from portal.access.organisations import (
+    CREATE_OFFERS,
+    FOLLOW_STUDENTS,
+    MANAGE_COMPANY,
+    READ_CONFIDENTIAL_EVALUATIONS,
+    RECEIVE_SPONTANEOUS_APPLICATIONS,
+)
+from portal.accounts.models import (
+    Membership,
+    OfferUserPermission,
+    OrganisationUserPermission,
+    ProgrammeUserPermission,
+    User,
+)
+from portal.followup.models import Internship
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class CompanySpace:
     can_create: bool = False
     has_offers: bool = False
     spontaneous: bool = False
+    tutors: bool = False
 
     @property
     def publishes(self) -> bool:
@@ -41,6 +56,12 @@ class CompanySpace:
     def manages_company(self) -> bool:
         """« Mon entreprise » and the secondary contacts."""
         return self.member and self.admin
+
+    @property
+    def follows_interns(self) -> bool:
+        """« Suivre mes stagiaires »: administrators, authors of offers (who start the follow-up of the students they
+        accept) and the company tutors of the company's internships."""
+        return self.member and (self.admin or self.has_offers or self.tutors)
 
 
 def _holds(user, perm: str, company_ref) -> Exists:
@@ -68,6 +89,7 @@ def company_spaces(user) -> list[CompanySpace]:
                     user=user, permission__codename=codename(MANAGE_OFFER), content_object__company_id=company
                 )
             ),
+            tutors=Exists(Internship.objects.filter(company_tutor=user, company_id=company)),
         )
         .order_by("organisation__title")
     )
@@ -80,6 +102,7 @@ def company_spaces(user) -> list[CompanySpace]:
             can_create=superuser or membership.holds_create,
             has_offers=membership.has_offers,
             spontaneous=superuser or membership.holds_spontaneous,
+            tutors=membership.tutors,
         )
         for membership in memberships
     ]
@@ -95,4 +118,77 @@ def company_space(user, company, capabilities: Workspace | None = None) -> Compa
         can_create=capabilities.can_create,
         has_offers=bool(capabilities.authored),
         spontaneous=capabilities.spontaneous,
+        tutors=capabilities.member and Internship.objects.filter(company=company, company_tutor=user).exists(),
+    )
+
+
+@dataclass(frozen=True)
+class FollowupSpace:
+    """The follow-up entries of a person's space: as a student, as school staff, as a tutor."""
+
+    student: bool = False
+    school_staff: bool = False
+    programme_head: bool = False
+    company_tutor: bool = False
+    academic_tutor: bool = False
+
+    @property
+    def opens(self) -> bool:
+        """« Suivi global des stagiaires » lists something for them, or may (school staff)."""
+        return self.student or self.school_staff or self.company_tutor or self.academic_tutor
+
+    @property
+    def records(self) -> bool:
+        """School staff record the internships their students found outside the portal."""
+        return self.school_staff
+
+
+def followup_space(user) -> FollowupSpace:
+    """The person's follow-up entries, in one query."""
+    if not is_active(user):
+        return FollowupSpace()
+    flags = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_internships=Exists(Internship.objects.filter(student=OuterRef("pk"))),
+            follows_school=Exists(
+                OrganisationUserPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=codename(FOLLOW_STUDENTS)
+                )
+            ),
+            follows_programme=Exists(
+                ProgrammeUserPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=codename(FOLLOW_STUDENTS)
+                )
+            ),
+            heads_school=Exists(
+                OrganisationUserPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=codename(READ_CONFIDENTIAL_EVALUATIONS)
+                )
+            ),
+            heads_programme=Exists(
+                ProgrammeUserPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=codename(READ_CONFIDENTIAL_EVALUATIONS)
+                )
+            ),
+            tutors_company=Exists(Internship.objects.filter(company_tutor=OuterRef("pk"))),
+            tutors_school=Exists(Internship.objects.filter(academic_tutor=OuterRef("pk"))),
+        )
+        .values(
+            "has_internships",
+            "follows_school",
+            "follows_programme",
+            "heads_school",
+            "heads_programme",
+            "tutors_company",
+            "tutors_school",
+        )
+        .first()
+    )
+    return FollowupSpace(
+        student=flags["has_internships"],
+        school_staff=flags["follows_school"] or flags["follows_programme"],
+        programme_head=flags["heads_school"] or flags["heads_programme"],
+        company_tutor=flags["tutors_company"],
+        academic_tutor=flags["tutors_school"],
     )

@@ -255,6 +255,35 @@ def add_contact(company: OrganisationPage, contact: ContactData, *, by: User) ->
         raise ValidationError({"email": [_("This person is already a contact of the company.")]}) from error
 
 
+def ensure_company_contact(company: OrganisationPage, contact: ContactData) -> User:
+    """The person with `contact.email`, made a contact of `company` if they are not one yet.
+
+    Somebody new to the portal becomes a secondary contact (without the right to create offers) and receives a
+    set-password link; an existing account just joins the company. The caller decides who may do this (e.g. the
+    company side naming the tutor of an internship) and holds the transaction.
+    """
+    contact.email = normalise_email(contact.email)
+    try:
+        validate_email(contact.email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Enter a valid e-mail address.")]}) from None
+    existing = User.objects.filter(email__iexact=contact.email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _add_contact(company, contact).user
+        except IntegrityError:  # created meanwhile by a simultaneous request: join it below
+            existing = User.objects.get(email__iexact=contact.email)
+    if not existing.is_active:
+        raise ValidationError({"email": [_("This account is deactivated.")]})
+    membership, created = Membership.objects.get_or_create(
+        user=existing, organisation=company, defaults={"role": Membership.Role.SECONDARY}
+    )
+    if created:
+        access.organisations.sync_membership(membership)
+    return existing
+
+
 @transaction.atomic
 def set_contact_rights(membership: Membership, *, can_create_offers: bool, by: User) -> Membership:
     """Allow or forbid a secondary contact to create offers; effective at once."""

@@ -61,6 +61,7 @@ def dashboard(request):
     user = request.user
     context = {
         "spaces": access.spaces.company_spaces(user),
+        "followup": access.spaces.followup_space(user),
         "school_roles": user.school_roles.select_related("school", "programme"),
         "hub_roles": user.hub_roles.select_related("hub"),
         "student": Student.objects.select_related("school", "programme").filter(user=user).first(),

@@ -34,8 +34,10 @@ from cms_pages.models import (
 )
 from portal import access
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
+from portal.demo import followup
 from portal.demo.documents import pdf_bytes
 from portal.demo.guides import GUIDES
+from portal.followup.models import Internship
 from portal.notifications.services import without_notifications
 from portal.recruitment import services as recruitment
 from portal.recruitment.models import Application
@@ -107,6 +109,7 @@ def current_counts() -> list[tuple[str, int]]:
         ("users", User.objects.count()),
         ("guides", GuidePage.objects.count()),
         ("applications", Application.objects.count()),
+        ("internships", Internship.objects.count()),
     ]
     return rows
 
@@ -402,7 +405,8 @@ class DemoBuilder:
         """The units of progress: each page, user, membership and student written."""
         pages = len(HUBS) + len(SCHOOLS) + len(self.companies) + len(self.offers) + len(GUIDES)
         memberships = sum(1 + len(company.contacts) for company in self.companies)
-        return pages + len(self.people) + memberships + len(self.student_plans) + self.application_count
+        internships = 1 + len(followup.STAGES)
+        return pages + len(self.people) + memberships + len(self.student_plans) + self.application_count + internships
 
     # -- writing -------------------------------------------------------------------------------------------------------
 
@@ -424,6 +428,7 @@ class DemoBuilder:
         self.create_guides()
         self.pin_publication_dates()
         self.create_applications()
+        self.create_internships()
 
     def ensure_tree(self) -> None:
         """The home page and its three indexes; a migrated database already has them."""
@@ -735,6 +740,25 @@ class DemoBuilder:
                 acting = offer.author or User.objects.filter(memberships__organisation=offer.company).first()
                 answer(application, self.rng.choices(statuses, weights)[0], acting)
                 self.tick(1)
+
+    def create_internships(self) -> None:
+        """Internships at every stage of the follow-up, for students of the first school at the demo company."""
+        company = self.companies[0]
+        first_school = [person.user for person, school, _programme in self.student_plans[1:] if school == 0]
+        people = followup.People(
+            company_admin=company.admin.user,
+            company=company.contacts[0][0].user,
+            school=self.tutor.user,
+            academic=self.tutor.user,
+        )
+        with without_notifications():
+            followup.create_internships(
+                company=company.page,
+                people=people,
+                demo_student=self.student_plans[0][0].user,
+                students=first_school[: len(followup.STAGES)],
+                tick=self.tick,
+            )
 
     def create_guides(self) -> None:
         existing = set(GuidePage.objects.child_of(self.guide_index).values_list("slug", flat=True))

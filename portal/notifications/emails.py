@@ -1,5 +1,7 @@
 """Rendering a notification as an e-mail in its recipient's language."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -38,6 +40,16 @@ LINK_BUILDERS = {
 }
 
 
+# Context computed when the mail is sent from the notification itself, registered by the domains (in their app's
+# `ready()`): a link whose secret must not rest in the database, e.g. the company tutor's link of the follow-up.
+SEND_TIME_CONTEXT: list[Callable[[Notification], dict]] = []
+
+
+def register_send_time_context(builder: Callable[[Notification], dict]) -> None:
+    if builder not in SEND_TIME_CONTEXT:
+        SEND_TIME_CONTEXT.append(builder)
+
+
 def build_email(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
     """The notification's e-mail, text and HTML, in its recipient's language."""
     recipient = notification.recipient
@@ -45,6 +57,8 @@ def build_email(notification: Notification, *, connection=None) -> EmailMultiAlt
     builder = LINK_BUILDERS.get(notification.kind)
     if builder:
         context.update(builder(recipient))
+    for send_time_builder in SEND_TIME_CONTEXT:
+        context.update(send_time_builder(notification))
     with translation.override(notification.language):
         base = f"notifications/email/{notification.kind}"
         subject = notification.render_subject(context)

@@ -33,10 +33,28 @@ class Kind(models.TextChoices):
     APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
     APPLICATION_CLOSED = "application_closed", _("Application closed by the school")
     APPLICATION_MESSAGE = "application_message", _("Message about an application")
+    INTERNSHIP_PROPOSED = "internship_proposed", _("Internship follow-up proposed")
+    INTERNSHIP_STARTED = "internship_started", _("Internship follow-up started")
+    INTERNSHIP_CANCELLED = "internship_cancelled", _("Internship follow-up cancelled")
+    FOLLOWUP_YOUR_TURN = "followup_your_turn", _("A follow-up step awaits you")
+    FOLLOWUP_REMINDER = "followup_reminder", _("Reminder of a follow-up step")
+    FOLLOWUP_ESCALATION = "followup_escalation", _("Follow-up step overdue")
+    AGREEMENT_SIGNED = "agreement_signed", _("Internship agreement signed")
+    SIGNATURE_UNDONE = "signature_undone", _("Signature to give again")
+    AMENDMENT_PROPOSED = "amendment_proposed", _("Amendment to approve")
+    AMENDMENT_APPLIED = "amendment_applied", _("Amendment applied")
+    JOURNAL_COMMENT = "journal_comment", _("Comment on the logbook")
+    JOURNAL_MISSING = "journal_missing", _("Logbook without entries")
+    REVIEW_WRITTEN = "review_written", _("Intermediate review to validate")
+    EVALUATION_INVITATION = "evaluation_invitation", _("Evaluate your internship")
+    STUDENT_EVALUATION_SENT = "student_evaluation_sent", _("Student's evaluation sent")
+    LABEL_ELIGIBLE = "label_eligible", _("Label to award")
+    LABEL_AWARDED = "label_awarded", _("Label awarded")
+    TUTOR_LINK = "tutor_link", _("Your link to the follow-up")
 
 
 # Payload entries holding an ISO date, shown as dates in the recipient's language.
-DATE_FIELDS = ("ends_on",)
+DATE_FIELDS = ("ends_on", "start_date", "end_date", "due_date", "since", "entry_date")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -7,6 +7,9 @@ from django.http import HttpRequest
 from cms_pages.models import GuidePage, OfferPage, OrganisationPage
 from portal import access
 from portal.accounts.models import HubModerator, Membership, Student, User
+from portal.followup import selectors as followup
+from portal.followup.choices import InternshipStatus, LabelState
+from portal.followup.models import Internship
 from portal.notifications.models import Notification
 from portal.recruitment import selectors
 from portal.recruitment.models import Application, ApplicationDocument
@@ -58,13 +61,28 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     own = Application.objects.filter(student=student)
     assert sorted((a.is_spontaneous, a.status) for a in own) == [(False, "interview"), (True, "pending")]
     assert Application.objects.count() >= 50
-    assert {a.status for a in Application.objects.all()} == {"pending", "read", "interview", "cancelled"}
+    # (the accepted ones are those of the internships' students, spontaneous: no offer gets filled by them)
+    assert {a.status for a in Application.objects.all()} == {"pending", "read", "interview", "cancelled", "accepted"}
     document = ApplicationDocument.objects.filter(application__student=student, kind="cv").first()
     assert document.file.read().startswith(b"%PDF-")
     assert selectors.received_by(admin).filter(company=company).count() >= 2
     assert (
         selectors.followed_by(User.objects.get(email="tutor@school1.demo.example")).filter(student=student).count() == 2
     )
+
+    # Internships at every stage of the follow-up, through the real services: the demo accounts follow them.
+    tutor = User.objects.get(email="tutor@school1.demo.example")
+    internships = Internship.objects.filter(company=company)
+    assert {i.status for i in internships} == set(InternshipStatus.values)
+    assert {i.label for i in internships} == set(LabelState.values)
+    assert Internship.objects.get(student=student).status == "active"
+    assert Internship.objects.get(student=student).journal.exists()
+    for person in (student, admin, contact, tutor):
+        assert client.login(email=person.email, password="demo-Password-1")
+        assert student.last_name in client.get("/suivi/").content.decode()
+    awarded = internships.get(label="awarded")
+    assert client.get(f"/suivi/{awarded.pk}/certificat.pdf").content.startswith(b"%PDF-")
+    assert followup.labelled_count(company) == 1
 
     # Offers awaiting validation sit in the real workflow: the demo moderator can approve one, and no mail went out.
     assert not Notification.objects.exists()
