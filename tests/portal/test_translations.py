@@ -19,8 +19,11 @@ def test_compiled_french_catalogue_matches_the_sources():
     source = polib.pofile(str(CATALOGUE / "django.po"))
     compiled = polib.mofile(str(CATALOGUE / "django.mo"))
 
-    translated = {entry.msgid: entry.msgstr for entry in source.translated_entries() if not entry.msgid_plural}
-    in_mo = {entry.msgid: entry.msgstr for entry in compiled if not entry.msgid_plural}
+    # A message is known by its context and its text: "Cancelled" for an internship is not an application's.
+    translated = {
+        (entry.msgctxt, entry.msgid): entry.msgstr for entry in source.translated_entries() if not entry.msgid_plural
+    }
+    in_mo = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled if not entry.msgid_plural}
     assert {k: v for k, v in translated.items() if in_mo.get(k) != v} == {}
 
 
