@@ -19,9 +19,13 @@ class UTF8FormsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # In process_view, after MarkFileNamesMiddleware chose how uploads are parsed, before the CSRF check.
         if self._refused(request):
             return bad_request(request, ValueError("form not in UTF-8"))
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _refused(request) -> bool:
