@@ -291,6 +291,7 @@ class InternshipListView(APIView):
     """« Suivi global des stagiaires »: the internships in the caller's scope; starting or recording one."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = PortalPagination
 
     @extend_schema(
         parameters=[
@@ -304,7 +305,7 @@ class InternshipListView(APIView):
     )
     def get(self, request):
         internships = selectors.dashboard(request.user, _filters(request.query_params))
-        paginator = PortalPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(internships, request, view=self)
         return paginator.get_paginated_response(
             InternshipSerializer(page, many=True, context={"request": request}).data
