@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     APPLICATION_STATUS_CHANGED = "application_status_changed", _("Application status changed")
     APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
     APPLICATION_MESSAGE = "application_message", _("Message about an application")
+    CVBOOK_CONTACT = "cvbook_contact", _("A company contacts you through the CV book")
+    MATCHING_OFFERS = "matching_offers", _("New offers matching your profile")
 
 
 # Payload entries holding an ISO date, shown as dates in the recipient's language.
