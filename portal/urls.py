@@ -18,6 +18,7 @@ urlpatterns = [
     path("comptes/", include("portal.accounts.urls")),
     path("espace/", include("workflows.urls")),
     path("candidatures/", include("portal.recruitment.urls")),
+    path("cv-book/", include("portal.cvbook.urls")),
     # A stable address for an offer number (N° 00381), for links in e-mails and on paper.
     path("offres/numero/<id:number>/", page_views.offer_by_number, name="offer_by_number"),
 ]
