@@ -215,6 +215,7 @@ class CvbookSearchPageSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
     results = CvbookEntrySerializer(many=True)
     facets = CvbookFacetsSerializer()
+    ordering = serializers.ChoiceField(choices=selectors.ORDERINGS)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -244,11 +245,11 @@ class MatchingOffersSerializer(serializers.Serializer):
     results = MatchingOfferSerializer(many=True)
 
 
-class ContactRequestSerializer(serializers.Serializer):
+class StudentMessageRequestSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=services.MAX_MESSAGE_LENGTH)
 
 
-class ContactSerializer(serializers.Serializer):
+class StudentMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     message = serializers.CharField(source="body")
     created_at = serializers.DateTimeField()
@@ -462,17 +463,17 @@ class CvbookContactView(APIView):
 
     @extend_schema(
         parameters=[COMPANY_PARAMETER],
-        request=ContactRequestSerializer,
-        responses={201: ContactSerializer},
+        request=StudentMessageRequestSerializer,
+        responses={201: StudentMessageSerializer},
         operation_id="cvbook_contact",
     )
     def post(self, request, profile_id: int):
         """« Contacter l'étudiant »: the message is e-mailed to the student with the sender's address, and kept."""
         company, profile = _found_profile(request, profile_id)
-        data = ContactRequestSerializer(data=request.data)
+        data = StudentMessageRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_student(profile, company, data.validated_data["message"], by=request.user)
-        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return Response(StudentMessageSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
 class OfferMatchingProfilesView(APIView):
