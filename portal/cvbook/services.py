@@ -211,24 +211,62 @@ def _reindex(profile: Profile) -> None:
     index.insert_or_update_object(profile)
 
 
-@transaction.atomic
-def update_profile(owner, changes: dict, *, by) -> Profile:
-    """The student changes their CV-book profile (fields left out keep their value).
+def _checked_documents(cv, motivation_letter) -> list[documents.Upload]:
+    """The files sent, checked as applications' are (type by content, size, name), before anything is written."""
+    uploads = []
+    if cv:
+        uploads.append(documents.check_upload(cv, kind=DocumentKind.CV, field="cv"))
+    if motivation_letter:
+        uploads.append(
+            documents.check_upload(motivation_letter, kind=DocumentKind.MOTIVATION_LETTER, field="motivation_letter")
+        )
+    return uploads
 
-    Switching it on needs a title; switched off, the profile leaves every company's search at once.
-    Refusals: not the owner (404), not a student (403), invalid fields (400, every field at once).
+
+def _store_documents(profile: Profile, uploads: list[documents.Upload], written: list[str]) -> None:
+    """Store the accepted files in place of the profile's previous ones, removed once the change is committed."""
+    replaced = []
+    for upload in uploads:
+        previous = profile.documents.filter(kind=upload.kind).first()
+        if previous is not None:
+            replaced.append(previous.file.name)
+            previous.delete()
+        document = ProfileDocument(profile=profile)
+        documents.store(upload, document)
+        written.append(document.file.name)
+        document.save()
+    if replaced:
+        transaction.on_commit(lambda: documents.delete_files(replaced))
+
+
+def update_profile(owner, changes: dict, *, by, cv=None, motivation_letter=None) -> Profile:
+    """The student changes their CV-book profile (fields left out keep their value), and its documents if given.
+
+    Switching it on needs a title; switched off, the profile leaves every company's search at once. Refusals:
+    not the owner (404), not a student (403), invalid fields (400, every field at once), refused files (400, 413,
+    415). All or nothing: a refusal leaves the profile and its files as they were.
     """
     cleaned = _cleaned(changes)
-    profile = _own_profile_for_update(owner, by=by)
-    keywords = cleaned.pop("keywords", None)
-    for name, value in cleaned.items():
-        setattr(profile, f"{name}_id" if name in ("sector", "country") else name, value)
-    if profile.visible and not profile.title:
-        raise ValidationError({"title": [_("Give your profile a title before making it visible to companies.")]})
-    profile.save()
-    if keywords is not None:
-        profile.keywords.set(_known_spellings(keywords), clear=True)
-    _reindex(profile)
+    uploads = _checked_documents(cv, motivation_letter)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            profile = _own_profile_for_update(owner, by=by)
+            keywords = cleaned.pop("keywords", None)
+            for name, value in cleaned.items():
+                setattr(profile, f"{name}_id" if name in ("sector", "country") else name, value)
+            if profile.visible and not profile.title:
+                raise ValidationError(
+                    {"title": [_("Give your profile a title before making it visible to companies.")]}
+                )
+            profile.save()
+            if keywords is not None:
+                profile.keywords.set(_known_spellings(keywords), clear=True)
+            _store_documents(profile, uploads, written)
+            _reindex(profile)
+    except BaseException:
+        documents.delete_files(written)
+        raise
     return profile
 
 
@@ -238,40 +276,11 @@ def set_visible(owner, visible: bool, *, by) -> Profile:
 
 
 def upload_documents(owner, *, cv=None, motivation_letter=None, by) -> Profile:
-    """Put the CV and/or the motivation letter on the profile, replacing the previous ones.
-
-    The files are checked as applications' are (type by content, size, name): refused (400, 413, 415) before
-    anything is written. A replaced file is removed once the change is committed.
-    """
+    """Put the CV and/or the motivation letter on the profile, each replacing the previous one (`POST
+    /profiles/me/documents`); refused files (400, 413, 415) leave everything as it was."""
     if not cv and not motivation_letter:
         raise PortalError(_("Send a CV or a motivation letter."), field="cv")
-    uploads = []
-    if cv:
-        uploads.append(documents.check_upload(cv, kind=DocumentKind.CV, field="cv"))
-    if motivation_letter:
-        uploads.append(
-            documents.check_upload(motivation_letter, kind=DocumentKind.MOTIVATION_LETTER, field="motivation_letter")
-        )
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            profile = _own_profile_for_update(owner, by=by)
-            replaced = []
-            for upload in uploads:
-                previous = profile.documents.filter(kind=upload.kind).first()
-                if previous is not None:
-                    replaced.append(previous.file.name)
-                    previous.delete()
-                document = ProfileDocument(profile=profile)
-                documents.store(upload, document)
-                written.append(document.file.name)
-                document.save()
-            profile.save(update_fields=["updated_at"])
-            transaction.on_commit(lambda: documents.delete_files(replaced))
-    except BaseException:
-        documents.delete_files(written)
-        raise
-    return profile
+    return update_profile(owner, {}, cv=cv, motivation_letter=motivation_letter, by=by)
 
 
 @transaction.atomic

@@ -67,10 +67,13 @@ def profile(request):
     form = ProfileForm(request.POST or None, request.FILES or None, initial=ProfileForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_profile(request.user, form.profile_changes(), by=request.user)
-            files = {name: form.cleaned_data[name] for name in ("cv", "motivation_letter") if form.cleaned_data[name]}
-            if files:
-                services.upload_documents(request.user, by=request.user, **files)
+            services.update_profile(
+                request.user,
+                form.profile_changes(),
+                cv=form.cleaned_data["cv"],
+                motivation_letter=form.cleaned_data["motivation_letter"],
+                by=request.user,
+            )
         except ValidationError as error:
             _form_errors(form, error)
         except PortalError as error:

@@ -154,7 +154,7 @@ def test_the_student_writes_the_profile_with_documents_and_sees_a_refused_cv_nex
     refused = client.post(url, {**form, "cv": upload("cv.pdf", EXE)})
     assert refused.status_code == 200
     assert re.search(r'id="id_cv_error".*?not a PDF, DOCX or ODT document', refused.content.decode(), re.S)
-    assert not ProfileDocument.objects.exists()
+    assert not Profile.objects.exists() and not ProfileDocument.objects.exists()  # all or nothing
 
     saved = client.post(url, {**form, "cv": cv("cv.pdf")}, follow=True)
     assert "Your CV-book profile was saved." in saved.content.decode()
