@@ -5,7 +5,7 @@ The views are thin: `portal.access.cvbook` decides who may, `portal.cvbook.selec
 `portal.cvbook.services` writes; the web pages (`portal/cvbook/views.py`) call the same functions.
 """
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -366,12 +366,12 @@ def _searching_company(request) -> OrganisationPage:
 class CvbookPagination(PortalPagination):
     """The list's pagination; a page past the end is an empty page (the count says how many there are)."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_search(self, found: selectors.ProfileSearch, request):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
             raise DRFValidationError({"page": ["A page number from 1 is required."]})
         self.request = request
-        paginator = Paginator(queryset, self.get_page_size(request))
+        paginator = found.paginator(self.get_page_size(request))
         number = int(raw)
         if number <= max(paginator.num_pages, 1):
             self.page = paginator.page(number)
@@ -417,7 +417,7 @@ class CvbookSearchView(APIView):
         company = _searching_company(request)
         found = selectors.search_profiles(company, _search_form(request).cleaned_data)
         paginator = CvbookPagination()
-        page = paginator.paginate_queryset(found.profiles, request, view=self)
+        page = paginator.paginate_search(found, request)
         context = {"request": request, "company": company}
         response = paginator.get_paginated_response(CvbookEntrySerializer(page, many=True, context=context).data)
         response.data["facets"] = found.facets

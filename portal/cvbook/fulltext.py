@@ -6,8 +6,12 @@ them: on PostgreSQL with the `portal_french` configuration (French stems, accent
 (accents folded). One definition, asked from either side, each time as a subquery that the database answers
 from its full-text index:
 
-- `offers_containing(keyword)`: the ids of the offers whose text holds `keyword`;
+- `offers_containing_any(keywords)`: the ids of the offers whose text holds one of `keywords` (from the index);
+- `found_in_offer(keyword)`: 1 when the offer of each row of an offer queryset holds `keyword`, else 0;
 - `keywords_in_offer(offer_id)`: the ids of the keywords (taggit tags) that the text of one offer holds.
+
+On PostgreSQL a partial GIN index on `title || body` serves the offers' entries and another the profiles'
+(migration 0002); the flag of each keyword is then read on the offer's own entry, joined once per row.
 
 The matching (`portal.cvbook.matching`) counts these in SQL, in both directions.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Exists, F, Func, IntegerField, Lookup, OuterRef, QuerySet, TextField, Value
+from django.db.models import Case, Exists, F, Func, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 from taggit.models import Tag
@@ -104,7 +108,7 @@ class FtsMatch(Lookup):
         return f"{table} MATCH ({sql})", params
 
 
-# The two questions
+# The questions
 
 
 def offers_containing(keyword: str) -> QuerySet:
@@ -120,6 +124,21 @@ def offers_containing(keyword: str) -> QuerySet:
         FtsMatch(Fts5Words(Value(keyword))), index_entry__content_type_id=_offer_content_type_id()
     )
     return entries.annotate(offer_id=Cast("index_entry__object_id", IntegerField())).values("offer_id")
+
+
+def found_in_offer(keyword: str) -> Case:
+    """1 when the offer of the row (of an `OfferPage` queryset) holds every word of `keyword` in its text, else 0."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVectorExact, SearchVectorField
+
+        # The offer's entry, joined once for every keyword of the query (the relation Wagtail's search joins too).
+        document = CombinedExpression(
+            F("index_entries__title"), "||", F("index_entries__body"), output_field=SearchVectorField()
+        )
+        condition = SearchVectorExact(document, _holds_words(Value(keyword)))
+    else:
+        condition = Q(pk__in=offers_containing(keyword))
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def offers_containing_any(keywords: list[str]) -> QuerySet:

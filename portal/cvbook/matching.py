@@ -32,11 +32,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -141,7 +140,7 @@ def ranked_offers(user, profile: Profile, *, new_only: bool = False) -> QuerySet
         related |= Q(pk__in=fulltext.offers_containing_any(keywords))
     found = Value(0, output_field=IntegerField())
     for keyword in keywords:
-        found = found + _flag(Q(pk__in=fulltext.offers_containing(keyword)))
+        found = found + fulltext.found_in_offer(keyword)
     applied = Application.objects.filter(student=user, offer=OuterRef("pk"))
     offers = search.searchable(user).filter(related).exclude(Exists(applied))
     if new_only and profile.pk:
@@ -188,16 +187,11 @@ def ranked_profiles(company, offer: OfferPage) -> QuerySet[Profile]:
     """The profiles `company` finds in the CV book that the offer's targeting admits and that share its sector or a
     keyword found in its text, annotated with the components and the score, best first."""
     in_text = fulltext.keywords_in_offer(offer.pk, _profile_keywords())
-    keywords_found = ProfileKeyword.objects.filter(content_object=OuterRef("pk"), tag_id__in=in_text)
-    found = Coalesce(
-        Subquery(
-            keywords_found.order_by().values("content_object").annotate(count=Count("pk")).values("count"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    with_keyword = ProfileKeyword.objects.filter(tag_id__in=in_text).values("content_object_id")
     profiles = Profile.objects.filter(access.cvbook.searchable_q(company), access.cvbook.offer_admits_q(offer))
-    profiles = profiles.filter(Q(sector_id=offer.sector_id) | Exists(keywords_found))
+    profiles = profiles.filter(Q(sector_id=offer.sector_id) | Q(pk__in=with_keyword))
+    # The profile's keywords found in the offer's text: its keywords joined, and counted when in the text.
+    found = Count("tagged_keywords", filter=Q(tagged_keywords__tag_id__in=in_text))
     return profiles.annotate(
         **_components(
             keywords=found,

@@ -2,25 +2,27 @@
 
 The search serves the page « Accéder aux meilleurs profils » and `GET /cvbook` alike: the words of `q` must all
 appear in a profile's title, summary or keywords (Wagtail's search backend, as the offer search); filters by
-sector, country, level, keywords and availability are plain SQL on the result; the facets are counted over the
-filtered results, one query per facet, in the format of the offer search (`cms_pages.search`).
+sector, country, level, keywords and availability are plain SQL on the result; the total and the facets are counted
+over the filtered results in one aggregate query, in the format of the offer search (`cms_pages.search`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from cms_pages.search import words
 from portal import access
 from portal.cvbook.models import Profile, ProfileDocument, ProfileKeyword, ProfileView, SchoolSharing
 from portal.reference.choices import StudyLevel
+from portal.reference.models import Country, Sector
 
-# Facet name (as in the API and the query string) → the profile's field; keywords are counted apart.
-FACETS = {"sector": "sector", "country": "country", "level": "study_level"}
 KEYWORD_FACET_SIZE = 20
 RELEVANCE, NEWEST = "relevance", "newest"
 ORDERINGS = [(RELEVANCE, _("Relevance")), (NEWEST, _("Most recent first"))]
@@ -33,6 +35,13 @@ class ProfileSearch:
     profiles: QuerySet
     facets: dict[str, list[dict]]
     ordering: str
+    count: int | None = None
+
+    def paginator(self, per_page: int) -> Paginator:
+        """The pages of the results, with the count read with the facets when there is one."""
+        if self.count is None:
+            return Paginator(self.profiles, per_page)
+        return CountedPaginator(self.profiles, per_page, count=self.count)
 
 
 def own_profile(student) -> Profile:
@@ -98,39 +107,60 @@ def filter_profiles(profiles: QuerySet, data: dict) -> QuerySet:
     return profiles
 
 
-def facet_counts(profiles: QuerySet) -> dict[str, list[dict]]:
-    """{facet: [{"code", "label", "count"}]} over `profiles`, most frequent first: one query per facet."""
+def _facets_sql(profiles: QuerySet) -> tuple[str, list]:
+    """One aggregate query over the filtered profiles, computed once (a common table expression): the total, and the
+    counts of each sector, country, level and of the most frequent keywords."""
+    inner, params = profiles.order_by().values("pk", "sector_id", "country_id", "study_level").query.sql_with_params()
     name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
-    found = Profile.objects.filter(pk__in=profiles.order_by().values("pk")).order_by()
-    facets = {}
-    for facet, field in FACETS.items():
-        if facet == "level":
-            labels = dict(StudyLevel.choices)
-            rows = found.exclude(study_level="").values(field).annotate(count=Count("pk")).order_by("-count", field)
-            facets[facet] = [
-                {"code": row[field], "label": str(labels.get(row[field], row[field])), "count": row["count"]}
-                for row in rows
-            ]
+    sector, country = Sector._meta.db_table, Country._meta.db_table
+    keyword, tag = ProfileKeyword._meta.db_table, Tag._meta.db_table
+    sql = f"""
+        WITH found (id, sector_id, country_id, study_level) AS ({inner})
+        SELECT 'total', '', '', COUNT(*) FROM found
+        UNION ALL
+        SELECT 'sector', s.code, s.{name}, COUNT(*) FROM found JOIN {sector} s ON s.code = found.sector_id
+        GROUP BY s.code, s.{name}
+        UNION ALL
+        SELECT 'country', c.code, c.{name}, COUNT(*) FROM found JOIN {country} c ON c.code = found.country_id
+        GROUP BY c.code, c.{name}
+        UNION ALL
+        SELECT 'level', found.study_level, '', COUNT(*) FROM found WHERE found.study_level <> ''
+        GROUP BY found.study_level
+        UNION ALL
+        SELECT * FROM (
+            SELECT 'keywords', t.name, t.name, COUNT(*) FROM found
+            JOIN {keyword} k ON k.content_object_id = found.id JOIN {tag} t ON t.id = k.tag_id
+            GROUP BY t.name ORDER BY COUNT(*) DESC, t.name LIMIT {KEYWORD_FACET_SIZE}
+        ) AS keywords
+    """
+    return sql, list(params)
+
+
+def facet_counts(profiles: QuerySet) -> tuple[int, dict[str, list[dict]]]:
+    """The number of `profiles` and {facet: [{"code", "label", "count"}]} over them, most frequent first: one query."""
+    sql, params = _facets_sql(profiles)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    levels = dict(StudyLevel.choices)
+    total, facets = 0, {"sector": [], "country": [], "level": [], "keywords": []}
+    for facet, code, label, count in rows:
+        if facet == "total":
+            total = count
         else:
-            rows = (
-                found.filter(**{f"{field}__isnull": False})
-                .values(field, f"{field}__{name}")
-                .annotate(count=Count("pk"))
-                .order_by("-count", field)
-            )
-            facets[facet] = [
-                {"code": row[field], "label": row[f"{field}__{name}"], "count": row["count"]} for row in rows
-            ]
-    keywords = (
-        ProfileKeyword.objects.filter(content_object__in=found.values("pk"))
-        .values("tag__name")
-        .annotate(count=Count("content_object", distinct=True))
-        .order_by("-count", "tag__name")[:KEYWORD_FACET_SIZE]
-    )
-    facets["keywords"] = [
-        {"code": row["tag__name"], "label": row["tag__name"], "count": row["count"]} for row in keywords
-    ]
-    return facets
+            label = str(levels.get(code, code)) if facet == "level" else label
+            facets[facet].append({"code": code, "label": label, "count": count})
+    for terms in facets.values():
+        terms.sort(key=lambda term: (-term["count"], term["code"]))
+    return total, facets
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of objects (counted with the facets) instead of counting them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
 
 
 def search_profiles(company, data: dict, *, with_facets: bool = True) -> ProfileSearch:
@@ -142,14 +172,14 @@ def search_profiles(company, data: dict, *, with_facets: bool = True) -> Profile
     ordering = data.get("ordering") or (RELEVANCE if terms else NEWEST)
     if ordering == RELEVANCE and not terms:
         ordering = NEWEST
-    profiles = filter_profiles(searchable(company), data)
+    profiles = Profile.objects.all()
     if terms:
-        results = Profile.objects.all().search(
-            " ".join(terms), operator="and", order_by_relevance=ordering == RELEVANCE
-        )
-        # The database backends answer a plain queryset of the matching profiles, ranked when asked.
-        profiles = results.get_queryset().filter(pk__in=profiles.values("pk"))
+        # The database backends answer a plain queryset of the matching profiles, ranked when asked; the access
+        # rule and the filters narrow it in the same query.
+        results = profiles.search(" ".join(terms), operator="and", order_by_relevance=ordering == RELEVANCE)
+        profiles = results.get_queryset()
+    profiles = filter_profiles(profiles.filter(access.cvbook.searchable_q(company)), data)
     if ordering == NEWEST:
         profiles = profiles.order_by("-updated_at", "-pk")
-    facets = facet_counts(profiles) if with_facets else {}
-    return ProfileSearch(profiles=profiles.for_listing(), facets=facets, ordering=ordering)
+    count, facets = facet_counts(profiles) if with_facets else (None, {})
+    return ProfileSearch(profiles=profiles.for_listing(), facets=facets, ordering=ordering, count=count)

@@ -9,7 +9,6 @@ and `portal.cvbook.services`, shared with the API (`api/cvbook.py`).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -208,7 +207,7 @@ def search(request, company_id: int):
         "company": company,
         "space": access.spaces.company_space(request.user, company),
         "form": form,
-        "profiles": Paginator(found.profiles, PAGE_SIZE).get_page(request.GET.get("page")),
+        "profiles": found.paginator(PAGE_SIZE).get_page(request.GET.get("page")),
         "facets": _facet_links(request, found.facets),
         "searching": any(value for name, value in data.items() if name != "ordering"),
     }

@@ -7,9 +7,14 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-# The search and the matching look for words in an offer's whole document (title || body) of the search
-# index: a GIN index on that expression lets PostgreSQL answer from the index instead of reading every entry.
-DOCUMENT_INDEX = "cvbook_search_document_gin"
+# The search and the matching look for words in the whole text (title || body) of the search index's entries of
+# offers and of profiles: on PostgreSQL, a GIN index on that expression for each of the two content types lets the
+# database answer from the index instead of reading every entry (the content types are created here if the
+# database is new; Django's own creation of them afterwards finds them).
+DOCUMENT_INDEXES = {
+    "cvbook_offer_document_gin": ("cms_pages", "offerpage"),
+    "cvbook_profile_document_gin": ("cvbook", "profile"),
+}
 
 
 def keywords_to_tags(apps, schema_editor):
@@ -34,15 +39,23 @@ def _slug(Tag, name):
     return slug
 
 
-def create_document_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {DOCUMENT_INDEX} ON {table} USING gin ((title || body))")
+def create_document_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
+    for name, (app_label, model) in DOCUMENT_INDEXES.items():
+        content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((title || body)) "
+            f"WHERE content_type_id = {int(content_type.pk)}"
+        )
 
 
-def drop_document_index(apps, schema_editor):
+def drop_document_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {DOCUMENT_INDEX}")
+        for name in DOCUMENT_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -50,6 +63,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('cms_pages', '0004_french_search_configuration'),
+        ('contenttypes', '0002_remove_content_type_name'),
         ('cvbook', '0001_initial'),
         ('reference', '0002_load_reference_data'),
         ('wagtailsearch', '0010_add_text_fields'),
@@ -199,7 +213,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(keywords_to_tags, migrations.RunPython.noop),
         migrations.RemoveField(model_name='profile', name='keyword_list_before_tags'),
-        migrations.RunPython(create_document_index, drop_document_index),
+        migrations.RunPython(create_document_indexes, drop_document_indexes),
         migrations.AddConstraint(
             model_name='offersuggestion',
             constraint=models.UniqueConstraint(fields=('profile', 'offer'), name='one_suggestion_per_offer'),
