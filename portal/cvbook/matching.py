@@ -135,9 +135,11 @@ def ranked_offers(user, profile: Profile, *, new_only: bool = False) -> QuerySet
     `new_only`: leave out the offers already e-mailed to the student in a digest.
     """
     keywords = profile.keyword_list if profile.pk else []
-    related = Q(sector_id=profile.sector_id) if profile.sector_id else Q(pk__in=[])
+    # The candidates, from two indexes: the offers of the sector, and those whose text holds a keyword.
+    candidates = OfferPage.objects.filter(sector_id=profile.sector_id).order_by().values("pk")
     if keywords:
-        related |= Q(pk__in=fulltext.offers_containing_any(keywords))
+        candidates = candidates.union(fulltext.offers_containing_any(keywords).order_by())
+    related = Q(pk__in=candidates)
     found = Value(0, output_field=IntegerField())
     for keyword in keywords:
         found = found + fulltext.found_in_offer(keyword)
@@ -164,7 +166,8 @@ def offers_for(
     offers = ranked_offers(user, profile, new_only=new_only)
     if min_score:
         offers = offers.filter(match_score__gte=min_score)
-    rows = list(offers.for_listing()[: _limit(limit)])
+    with fulltext.without_jit():
+        rows = list(offers.for_listing()[: _limit(limit)])
     return [
         Match(
             item=offer,
@@ -206,7 +209,8 @@ def ranked_profiles(company, offer: OfferPage) -> QuerySet[Profile]:
 
 def profiles_for(company, offer: OfferPage, *, limit: int | None = None) -> list[Match]:
     """The best profiles for the offer, with their reasons (one query, and the profiles' keywords and documents)."""
-    rows = list(ranked_profiles(company, offer).for_listing()[: _limit(limit)])
+    with fulltext.without_jit():
+        rows = list(ranked_profiles(company, offer).for_listing()[: _limit(limit)])
     level_label = _level_label(offer.study_level)
     country_label = offer.country.label
     return [

@@ -19,6 +19,7 @@ from taggit.models import Tag
 
 from cms_pages.search import words
 from portal import access
+from portal.cvbook import fulltext
 from portal.cvbook.models import Profile, ProfileDocument, ProfileKeyword, ProfileView, SchoolSharing
 from portal.reference.choices import StudyLevel
 from portal.reference.models import Country, Sector
@@ -139,7 +140,7 @@ def _facets_sql(profiles: QuerySet) -> tuple[str, list]:
 def facet_counts(profiles: QuerySet) -> tuple[int, dict[str, list[dict]]]:
     """The number of `profiles` and {facet: [{"code", "label", "count"}]} over them, most frequent first: one query."""
     sql, params = _facets_sql(profiles)
-    with connection.cursor() as cursor:
+    with fulltext.without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     levels = dict(StudyLevel.choices)
