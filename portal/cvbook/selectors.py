@@ -68,6 +68,11 @@ def school_sharing(school) -> SchoolSharing:
     return SchoolSharing.objects.filter(school=school).first() or SchoolSharing(school=school)
 
 
+def digest_profiles() -> QuerySet[Profile]:
+    """The profiles whose students receive the weekly digest: visible, not opted out, of active students."""
+    return Profile.objects.filter(visible=True, receives_digest=True, student__user__is_active=True)
+
+
 def consultations(profile: Profile, *, limit: int = 50) -> list[ProfileView]:
     """Who consulted the profile, newest first: the company and the day, nothing more."""
     if profile.pk is None:

@@ -27,7 +27,7 @@ from wagtail.search import index
 
 from cms_pages.models import OrganisationPage
 from portal import access
-from portal.cvbook import matching
+from portal.cvbook import matching, selectors
 from portal.cvbook.models import (
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
@@ -405,11 +405,17 @@ def _offer_entry(match: matching.Match) -> dict:
     }
 
 
-def send_digest(profile: Profile) -> int:
+def send_digest(profile_id: int) -> int:
     """E-mail the student the offers that match their profile and were never sent to them. Returns how many.
 
-    Safe to run twice: each offer is recorded with the profile under a lock, and a digest names its offers.
+    Nothing for a profile hidden, opted out or gone meanwhile. Safe to run twice, or in two consumers at once:
+    each offer is recorded with the profile under a lock, and a digest names its offers.
     """
+    profile = (
+        selectors.digest_profiles().select_related("student__user").prefetch_related("keywords").filter(pk=profile_id)
+    ).first()
+    if profile is None:
+        return 0
     user = profile.student.user
     with translation.override(user.language or settings.LANGUAGE_CODE):
         matches = matching.offers_for(user, profile, limit=DIGEST_SIZE, min_score=DIGEST_MIN_SCORE, new_only=True)
@@ -440,15 +446,3 @@ def send_digest(profile: Profile) -> int:
             opt_out_url=_absolute(reverse("cvbook:digest_opt_out", args=[digest_opt_out_token(profile)])),
         )
     return len(entries)
-
-
-def send_matching_digests() -> int:
-    """The weekly digest: each student with a visible profile who did not opt out receives their new matching
-    offers. Returns how many students were written to."""
-    profiles = (
-        Profile.objects.filter(visible=True, receives_digest=True, student__user__is_active=True)
-        .select_related("student__user")
-        .prefetch_related("keywords")
-        .order_by("pk")
-    )
-    return sum(1 for profile in profiles.iterator(chunk_size=200) if send_digest(profile))
