@@ -182,7 +182,8 @@ def measure(runs: int, explain: bool) -> None:
     )
     print(
         f"{OfferPage.objects.count()} offers ({OfferPage.objects.live().count()} live), "
-        f"{Profile.objects.online().count()} visible profiles; searching for {company.title}"
+        f"{Profile.objects.online().count()} visible profiles; searching for {company.title}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
 
     def search(data):

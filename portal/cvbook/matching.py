@@ -13,8 +13,10 @@
 the weekly digest); `profiles_for(offer)` ranks the CV book's profiles for an offer (the suggested profiles of the
 company's workspace, `GET /offers/{id}/matching-profiles`). Both build the same components with `score()` and
 name them with `reasons()`; each is one SQL query ordered by the score, never a loop over rows in Python.
-Only pairs that share the sector or a keyword are suggested, and targeting always applies: an offer is suggested
-only to the students it admits (`access.offers.audience_q`, `access.cvbook.offer_admits_q`).
+A pair is suggested when the offer's text holds one of the profile's keywords — the profile sought is what the seeds
+ask companies to write for the matching — or, for a profile without keywords, when they share the sector; targeting
+always applies: an offer is suggested only to the students it admits (`access.offers.audience_q`,
+`access.cvbook.offer_admits_q`).
 """
 
 from __future__ import annotations
@@ -129,17 +131,16 @@ def _level_label(code: str) -> str:
 
 
 def ranked_offers(user, profile: Profile, *, new_only: bool = False) -> QuerySet[OfferPage]:
-    """The live offers that `user` (the profile's student) may see and has not applied to, that share the profile's
-    sector or one of its keywords, annotated with the components and the score, best first.
+    """The live offers that `user` (the profile's student) may see and has not applied to, whose text holds one of the
+    profile's keywords (without keywords: of its sector), annotated with the components and the score, best first.
 
     `new_only`: leave out the offers already e-mailed to the student in a digest.
     """
     keywords = profile.keyword_list if profile.pk else []
-    # The candidates, from two indexes: the offers of the sector, and those whose text holds a keyword.
-    candidates = OfferPage.objects.filter(sector_id=profile.sector_id).order_by().values("pk")
-    if keywords:
-        candidates = candidates.union(fulltext.offers_containing_any(keywords).order_by())
-    related = Q(pk__in=candidates)
+    if keywords:  # the candidates come from the full-text index
+        related = Q(pk__in=fulltext.offers_containing_any(keywords))
+    else:
+        related = Q(sector_id=profile.sector_id) if profile.sector_id else Q(pk__in=[])
     found = Value(0, output_field=IntegerField())
     for keyword in keywords:
         found = found + fulltext.found_in_offer(keyword)
@@ -187,12 +188,13 @@ def _profile_keywords():
 
 
 def ranked_profiles(company, offer: OfferPage) -> QuerySet[Profile]:
-    """The profiles `company` finds in the CV book that the offer's targeting admits and that share its sector or a
-    keyword found in its text, annotated with the components and the score, best first."""
+    """The profiles `company` finds in the CV book that the offer's targeting admits and that hold a keyword found in
+    its text (without keywords: of its sector), annotated with the components and the score, best first."""
     in_text = fulltext.keywords_in_offer(offer.pk, _profile_keywords())
     with_keyword = ProfileKeyword.objects.filter(tag_id__in=in_text).values("content_object_id")
     profiles = Profile.objects.filter(access.cvbook.searchable_q(company), access.cvbook.offer_admits_q(offer))
-    profiles = profiles.filter(Q(sector_id=offer.sector_id) | Q(pk__in=with_keyword))
+    without_keywords = ~Q(pk__in=ProfileKeyword.objects.values("content_object_id"))
+    profiles = profiles.filter(Q(pk__in=with_keyword) | (Q(sector_id=offer.sector_id) & without_keywords))
     # The profile's keywords found in the offer's text: its keywords joined, and counted when in the text.
     found = Count("tagged_keywords", filter=Q(tagged_keywords__tag_id__in=in_text))
     return profiles.annotate(

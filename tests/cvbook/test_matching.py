@@ -267,3 +267,21 @@ def test_both_directions_take_as_many_queries_for_ten_profiles_or_offers_as_for_
     # compilation off in a transaction of its own (a savepoint inside the test's transaction, the SET, its release).
     without_jit = 3 if connection.vendor == "postgresql" else 0
     assert few == (3 + without_jit, 4 + without_jit)
+
+
+@pytest.mark.django_db
+def test_a_shared_keyword_is_needed_unless_the_profile_has_none_then_the_sector_is(ines, ines_profile, company):
+    # Given an offer of Inès's sector whose text holds none of her keywords
+    sector_only = published_offer(company, title="Intégrateur", mission="Relier les outils internes.", sector_id="62")
+
+    # Then it is not suggested to her, nor she to it
+    assert matching.offers_for(ines, ines_profile) == []
+    assert matching.profiles_for(company, sector_only) == []
+
+    # When she removes her keywords, the offers of her sector are suggested both ways
+    services.update_profile(ines, {"keywords": []}, by=ines)
+    with translation.override("en"):
+        [for_student] = matching.offers_for(ines, ines_profile)
+        [for_company] = matching.profiles_for(company, sector_only)
+    assert for_student.item == sector_only and for_company.item == ines_profile
+    assert labels(for_student)[0] == "Same sector" and for_student.reasons == for_company.reasons
