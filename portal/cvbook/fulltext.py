@@ -1,17 +1,17 @@
 """A profile's keywords found in an offer's text, through the search index of the offer search.
 
-A keyword is *in* an offer when the offer's entry of Wagtail's search index — its title, and its body: mission,
-profile sought, keywords, city, company — holds every word of the keyword, processed as the search processes
-them: on PostgreSQL with the `portal_french` configuration (French stems, accents ignored), on SQLite with FTS5
-(accents folded). One definition, asked from either side, each time as a subquery that the database answers
-from its full-text index:
+A keyword is *in* an offer when the offer's entry of Wagtail's search index holds every word of it, in its title
+or in its body (mission, profile sought, keywords, city, company), processed as the search processes them: on
+PostgreSQL with the `portal_french` configuration (French stems, accents ignored), on SQLite with FTS5 (accents
+folded). One definition, asked from either side, always answered by the database:
 
 - `offers_containing_any(keywords)`: the ids of the offers whose text holds one of `keywords` (from the index);
 - `found_in_offer(keyword)`: 1 when the offer of each row of an offer queryset holds `keyword`, else 0;
 - `keywords_in_offer(offer_id)`: the ids of the keywords (taggit tags) that the text of one offer holds.
 
-On PostgreSQL a partial GIN index on `title || body` serves the offers' entries and another the profiles'
-(migration 0002); the flag of each keyword is then read on the offer's own entry, joined once per row.
+On PostgreSQL, partial GIN indexes on the offers' entries' title and body answer the first question from the index
+(migration 0002); the second reads the offer's own entry, joined once per row, title and body apart (joining the
+two costs more than both tests).
 
 The matching (`portal.cvbook.matching`) counts these in SQL, in both directions.
 """
@@ -23,8 +23,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, Func, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Case, Exists, Func, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from taggit.models import Tag
 from wagtail.search import models as search_models
@@ -32,8 +31,6 @@ from wagtail.search import models as search_models
 from cms_pages.models import OfferPage
 
 IndexEntry = search_models.IndexEntry
-# Columns of the SQLite full-text table searched (the autocomplete column is left out, as the search does).
-FTS_COLUMNS = "{title body}"
 
 
 def _offer_content_type_id() -> int:
@@ -65,26 +62,24 @@ def without_jit():
         yield
 
 
-def _document():
-    """An index entry's whole text, `title || body` (the expression of the GIN index made by migration 0002)."""
-    from django.contrib.postgres.search import SearchVectorField
-
-    return CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
-
-
 def _holds_words(words):
-    """`document @@ plainto_tsquery(config, words)`: every word (stemmed) of `words` is in the document."""
+    """`plainto_tsquery(config, words)`: every word (stemmed) of `words`."""
     from django.contrib.postgres.search import SearchQuery
 
     return SearchQuery(words, config=_postgres_config(), search_type="plain")
+
+
+def _in_title_or_body(query, prefix: str = "") -> Q:
+    """The entry's title, or its body, holds `query` (`title @@ query OR body @@ query`)."""
+    return Q(**{f"{prefix}title": query}) | Q(**{f"{prefix}body": query})
 
 
 # SQLite
 
 
 class Fts5Words(Func):
-    """An FTS5 query asking for every word of a text, each as a quoted phrase: `{title body} : (("api" "rest"))`;
-    of several texts, for any of them: `{title body} : (("python") OR ("api" "rest"))`.
+    """An FTS5 query asking for every word of a text in the title or in the body, each word a quoted phrase:
+    `(({title} : ("api" "rest")) OR ({body} : ("api" "rest")))`; of several texts, for any of them.
 
     Built in SQL so that it applies to a column (the keyword of each row) as well as to values. Keywords are kept
     without double quotes and with single spaces (`portal.cvbook.services.clean_keywords`).
@@ -93,12 +88,13 @@ class Fts5Words(Func):
     output_field = TextField()
 
     def as_sql(self, compiler, connection, **extra_context):
-        terms, params = [], []
+        alternatives, params = [], []
         for expression in self.source_expressions:
             sql, expression_params = compiler.compile(expression)
-            terms.append(f"""'("' || replace(replace(trim({sql}), '"', ''), ' ', '" "') || '")'""")
-            params.extend(expression_params)
-        return f"""'{FTS_COLUMNS} : (' || {" || ' OR ' || ".join(terms)} || ')'""", params
+            words = f"""'("' || replace(replace(trim({sql}), '"', ''), ' ', '" "') || '")'"""
+            alternatives.append(f"'(({{title}} : ' || {words} || ') OR ({{body}} : ' || {words} || '))'")
+            params.extend([*expression_params, *expression_params])
+        return " || ' OR ' || ".join(alternatives), params
 
 
 class FtsMatch(Lookup):
@@ -131,34 +127,19 @@ class FtsMatch(Lookup):
 # The questions
 
 
-def offers_containing(keyword: str) -> QuerySet:
-    """The ids of the offers whose indexed text holds every word of `keyword` (a subquery, for `pk__in`)."""
-    if connection.vendor == "postgresql":
-        entries = (
-            IndexEntry.objects.filter(content_type_id=_offer_content_type_id())
-            .annotate(document=_document())
-            .filter(document=_holds_words(Value(keyword)))
-        )
-        return entries.annotate(offer_id=Cast("object_id", IntegerField())).values("offer_id")
+def _offer_entries():
+    return IndexEntry.objects.filter(content_type_id=_offer_content_type_id())
+
+
+def _offer_ids(entries) -> QuerySet:
+    return entries.annotate(offer_id=Cast("object_id", IntegerField())).values("offer_id")
+
+
+def _fts_offer_ids(query) -> QuerySet:
     entries = search_models.SQLiteFTSIndexEntry.objects.filter(
-        FtsMatch(Fts5Words(Value(keyword))), index_entry__content_type_id=_offer_content_type_id()
+        FtsMatch(query), index_entry__content_type_id=_offer_content_type_id()
     )
     return entries.annotate(offer_id=Cast("index_entry__object_id", IntegerField())).values("offer_id")
-
-
-def found_in_offer(keyword: str) -> Case:
-    """1 when the offer of the row (of an `OfferPage` queryset) holds every word of `keyword` in its text, else 0."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchVectorExact, SearchVectorField
-
-        # The offer's entry, joined once for every keyword of the query (the relation Wagtail's search joins too).
-        document = CombinedExpression(
-            F("index_entries__title"), "||", F("index_entries__body"), output_field=SearchVectorField()
-        )
-        condition = SearchVectorExact(document, _holds_words(Value(keyword)))
-    else:
-        condition = Q(pk__in=offers_containing(keyword))
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def offers_containing_any(keywords: list[str]) -> QuerySet:
@@ -167,17 +148,18 @@ def offers_containing_any(keywords: list[str]) -> QuerySet:
         query = _holds_words(Value(keywords[0]))
         for keyword in keywords[1:]:
             query = query | _holds_words(Value(keyword))
-        entries = (
-            IndexEntry.objects.filter(content_type_id=_offer_content_type_id())
-            .annotate(document=_document())
-            .filter(document=query)
-        )
-        return entries.annotate(offer_id=Cast("object_id", IntegerField())).values("offer_id")
-    entries = search_models.SQLiteFTSIndexEntry.objects.filter(
-        FtsMatch(Fts5Words(*(Value(keyword) for keyword in keywords))),
-        index_entry__content_type_id=_offer_content_type_id(),
-    )
-    return entries.annotate(offer_id=Cast("index_entry__object_id", IntegerField())).values("offer_id")
+        return _offer_ids(_offer_entries().filter(_in_title_or_body(query)))
+    return _fts_offer_ids(Fts5Words(*(Value(keyword) for keyword in keywords)))
+
+
+def found_in_offer(keyword: str) -> Case:
+    """1 when the offer of the row (of an `OfferPage` queryset) holds every word of `keyword`, else 0."""
+    if connection.vendor == "postgresql":
+        # On the offer's entry, joined once for every keyword of the query (the relation Wagtail's search joins).
+        condition = _in_title_or_body(_holds_words(Value(keyword)), prefix="index_entries__")
+    else:
+        condition = Q(pk__in=_fts_offer_ids(Fts5Words(Value(keyword))))
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def keywords_in_offer(offer_id: int, keywords: QuerySet | None = None) -> QuerySet:
@@ -185,11 +167,7 @@ def keywords_in_offer(offer_id: int, keywords: QuerySet | None = None) -> QueryS
     keywords = Tag.objects.all() if keywords is None else keywords
     entry = {"content_type_id": _offer_content_type_id(), "object_id": str(offer_id)}
     if connection.vendor == "postgresql":
-        holds = (
-            IndexEntry.objects.filter(**entry)
-            .annotate(document=_document())
-            .filter(document=_holds_words(OuterRef("name")))
-        )
+        holds = IndexEntry.objects.filter(_in_title_or_body(_holds_words(OuterRef("name"))), **entry)
     else:
         holds = search_models.SQLiteFTSIndexEntry.objects.filter(
             FtsMatch(Fts5Words(OuterRef("name"))),

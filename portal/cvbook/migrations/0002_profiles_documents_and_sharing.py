@@ -7,13 +7,14 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-# The search and the matching look for words in the whole text (title || body) of the search index's entries of
-# offers and of profiles: on PostgreSQL, a GIN index on that expression for each of the two content types lets the
-# database answer from the index instead of reading every entry (the content types are created here if the
-# database is new; Django's own creation of them afterwards finds them).
-DOCUMENT_INDEXES = {
-    "cvbook_offer_document_gin": ("cms_pages", "offerpage"),
-    "cvbook_profile_document_gin": ("cvbook", "profile"),
+# On PostgreSQL, partial GIN indexes on the search index's entries of one content type each: the matching finds a
+# keyword in an offer's title or body (portal/cvbook/fulltext.py), the CV-book search finds words in a profile's
+# whole text (Wagtail's query); the database answers from them instead of reading every entry. The content types
+# are created here if the database is new (Django's own creation of them afterwards finds them).
+TEXT_INDEXES = {
+    "cvbook_offer_title_gin": ("cms_pages", "offerpage", "title"),
+    "cvbook_offer_body_gin": ("cms_pages", "offerpage", "body"),
+    "cvbook_profile_document_gin": ("cvbook", "profile", "(title || body)"),
 }
 
 
@@ -39,22 +40,22 @@ def _slug(Tag, name):
     return slug
 
 
-def create_document_indexes(apps, schema_editor):
+def create_text_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     ContentType = apps.get_model("contenttypes", "ContentType")
     table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
-    for name, (app_label, model) in DOCUMENT_INDEXES.items():
+    for name, (app_label, model, expression) in TEXT_INDEXES.items():
         content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((title || body)) "
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression}) "
             f"WHERE content_type_id = {int(content_type.pk)}"
         )
 
 
-def drop_document_indexes(apps, schema_editor):
+def drop_text_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for name in DOCUMENT_INDEXES:
+        for name in TEXT_INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
@@ -213,7 +214,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(keywords_to_tags, migrations.RunPython.noop),
         migrations.RemoveField(model_name='profile', name='keyword_list_before_tags'),
-        migrations.RunPython(create_document_indexes, drop_document_indexes),
+        migrations.RunPython(create_text_indexes, drop_text_indexes),
         migrations.AddConstraint(
             model_name='offersuggestion',
             constraint=models.UniqueConstraint(fields=('profile', 'offer'), name='one_suggestion_per_offer'),
