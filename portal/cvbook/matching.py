@@ -193,7 +193,7 @@ def ranked_profiles(company, offer: OfferPage) -> QuerySet[Profile]:
     in_text = fulltext.keywords_in_offer(offer.pk, _profile_keywords())
     with_keyword = ProfileKeyword.objects.filter(tag_id__in=in_text).values("content_object_id")
     profiles = Profile.objects.filter(access.cvbook.searchable_q(company), access.cvbook.offer_admits_q(offer))
-    without_keywords = ~Q(pk__in=ProfileKeyword.objects.values("content_object_id"))
+    without_keywords = ~Exists(ProfileKeyword.objects.filter(content_object=OuterRef("pk")))
     profiles = profiles.filter(Q(pk__in=with_keyword) | (Q(sector_id=offer.sector_id) & without_keywords))
     # The profile's keywords found in the offer's text: its keywords joined, and counted when in the text.
     found = Count("tagged_keywords", filter=Q(tagged_keywords__tag_id__in=in_text))
