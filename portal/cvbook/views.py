@@ -32,10 +32,6 @@ FACET_TITLES = {
 }
 
 
-def _not_found(error: Exception):
-    raise Http404 from error
-
-
 def _form_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError back on the form: known fields on the field, the rest on top."""
     for field, field_messages in error.message_dict.items():
@@ -125,7 +121,7 @@ def delete_document(request, document_id: int):
     try:
         services.delete_document(request.user, document_id, by=request.user)
     except NotVisible as error:
-        _not_found(error)
+        raise Http404 from error
     messages.success(request, _("The document was removed from your profile."))
     return redirect("cvbook:profile")
 
@@ -145,7 +141,7 @@ def digest_opt_out(request, token: str):
         try:
             services.stop_digest(token)
         except NotVisible as error:
-            _not_found(error)
+            raise Http404 from error
         return render(request, "cvbook/digest_opt_out.html", {"done": True})
     return render(request, "cvbook/digest_opt_out.html", {"done": False})
 
@@ -158,7 +154,7 @@ def _company(request, company_id: int) -> OrganisationPage:
     try:
         return access.cvbook.require_searcher(request.user, company_id)
     except NotVisible as error:
-        _not_found(error)
+        raise Http404 from error
 
 
 def _facet_links(request, facets: dict) -> list[dict]:
@@ -238,7 +234,7 @@ def document(request, company_id: int, profile_id: int, document_id: int):
     try:
         return document_response(services.document_for(found, company, document_id, by=request.user))
     except NotVisible as error:
-        _not_found(error)
+        raise Http404 from error
 
 
 @login_required
@@ -256,7 +252,7 @@ def contact(request, company_id: int, profile_id: int):
         services.contact_student(found, company, form.cleaned_data["body"], by=request.user)
     except PortalError as error:
         if isinstance(error, NotVisible):
-            _not_found(error)
+            raise Http404 from error
         messages.error(request, str(error.message))
         return redirect(back)
     messages.success(request, _("Your message was sent to the student by e-mail."))
@@ -275,7 +271,7 @@ def offer_profiles(request, offer_id: int):
     try:
         company = access.cvbook.require_matching_reader(request.user, offer)
     except NotVisible as error:
-        _not_found(error)
+        raise Http404 from error
     found = matching.profiles_for(company, offer, limit=matching.MAX_LIMIT)
     return render(request, "cvbook/offer_profiles.html", {"company": company, "offer": offer, "matches": found})
 
