@@ -1,6 +1,7 @@
 """Fixtures of the CV-book tests: a company with its members, students of a Belgian school, their profiles."""
 
 import datetime
+import random
 
 import pytest
 
@@ -94,8 +95,6 @@ def staff(school):
 
 def many_profiles(count: int, programme, *, seed: int = 7) -> list[Profile]:
     """`count` visible profiles of new students of `programme`, written in bulk as the demo writes them."""
-    import random
-
     users = UserFactory.create_batch(count)
     students = Student.objects.bulk_create(
         Student(user=user, school=programme.organisation, programme=programme, study_level=programme.level)

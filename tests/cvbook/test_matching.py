@@ -13,7 +13,15 @@ from portal.cvbook import matching, services
 from portal.recruitment import services as recruitment
 from portal.reference.choices import OfferStatus
 from tests.cvbook.conftest import many_profiles
-from tests.factories import CompanyFactory, OfferFactory, ProgrammeFactory, SchoolFactory, cvbook_profile, student
+from tests.factories import (
+    CompanyFactory,
+    OfferFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    company_admin,
+    cvbook_profile,
+    student,
+)
 from tests.recruitment.files import cv, letter
 from tests.recruitment.fixtures import published_offer
 
@@ -198,8 +206,6 @@ def test_the_api_answers_the_ranked_suggestions_with_their_reasons(
 def test_an_offers_suggested_profiles_are_for_its_company_side(
     api_client, ines, ines_profile, moderator, contact, admin, python_offer, who, status
 ):
-    from tests.factories import company_admin
-
     user = {
         "anonymous": None,
         "student": ines,
@@ -218,8 +224,6 @@ def test_an_offers_suggested_profiles_are_for_its_company_side(
 def test_a_draft_is_unknown_outside_its_company_and_has_suggestions_inside(api_client, company, admin, ines_profile):
     draft = OfferFactory(parent=company, author=admin, title="Brouillon", mission="Python.", sector_id="62")
     other = CompanyFactory(title="Nexa")
-    from tests.factories import company_admin
-
     api_client.force_authenticate(company_admin(other, email="admin@nexa.test"))
     assert api_client.get(f"/api/v1/offers/{draft.pk}/matching-profiles").status_code == 404
     api_client.force_authenticate(admin)

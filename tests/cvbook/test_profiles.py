@@ -7,7 +7,7 @@ profile cannot be read or changed (404).
 import pytest
 from django.conf import settings
 
-from portal.cvbook import services
+from portal.cvbook import selectors, services
 from portal.cvbook.models import Profile, ProfileDocument
 from portal.exceptions import NotVisible
 from tests.factories import cvbook_profile, student
@@ -226,8 +226,6 @@ def test_the_student_sees_which_company_consulted_their_profile_and_when_nothing
 @pytest.mark.django_db
 def test_a_profile_written_through_the_factory_is_found_by_its_keywords(ines, admin, company):
     """The keywords are indexed with the profile: the search finds them as soon as they are saved."""
-    from portal.cvbook import selectors
-
     profile = cvbook_profile(ines, visible=True, keywords=["Robotique"])
 
     found = selectors.search_profiles(company, {"q": "robotique"})

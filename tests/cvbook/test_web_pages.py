@@ -12,7 +12,7 @@ from django.urls import reverse
 from portal.cvbook import services
 from portal.cvbook.models import Profile, ProfileDocument, ProfileView, SchoolSharing
 from portal.reference.choices import OfferStatus
-from tests.factories import OfferFactory, ProgrammeFactory, cvbook_profile, school_staff, student
+from tests.factories import CompanyFactory, OfferFactory, ProgrammeFactory, cvbook_profile, school_staff, student
 from tests.recruitment.files import cv, letter, pdf_bytes, upload
 from tests.recruitment.fixtures import published_offer
 from tests.recruitment.test_hostile_uploads import EXE
@@ -126,8 +126,6 @@ def test_students_and_moderators_are_refused_the_cv_book_and_visitors_sent_to_si
 
 @pytest.mark.django_db
 def test_a_hidden_profile_and_another_companys_search_answer_404(client, admin, company, ines, profiles):
-    from tests.factories import CompanyFactory
-
     client.force_login(admin)
     services.set_visible(ines, False, by=ines)
 
