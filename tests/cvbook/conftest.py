@@ -1,6 +1,5 @@
 """Fixtures of the CV-book tests: a company with its members, students of a Belgian school, their profiles."""
 
-import datetime
 import random
 
 import pytest
@@ -104,7 +103,3 @@ def many_profiles(count: int, programme, *, seed: int = 7) -> list[Profile]:
         Student.objects.filter(pk__in=[s.pk for s in students]).select_related("user", "school", "programme")
     )
     return create_profiles(students, random.Random(seed))
-
-
-def in_a_year() -> datetime.date:
-    return datetime.date.today() + datetime.timedelta(days=365)
