@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
+# The benchmarks run on PostgreSQL, against a database prepared once and reused (bench/README.md).
+BENCH_SIZE ?= 250
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_l
 
-.PHONY: run test lint format install seed messages screenshots clean
+.PHONY: run test lint format install seed messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +34,10 @@ test: install
 # The browser journeys, keeping their key screens in docs/screenshots/ (the README's tour).
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:xdist tests/browser -k journey
+
+# The benchmarks of bench/, each printing its figures (bench/README.md keeps them).
+bench: install
+	$(BIN)/python bench/cvbook.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api import (
     applications,
     auth,
+    cvbook,
     internship_parts,
     internships,
     me,
@@ -58,6 +59,11 @@ urlpatterns = [
         "offers/<id:offer_id>/applications.<str:fmt>",
         applications.OfferApplicationsExportView.as_view(),
         name="api-offer-applications-export",
+    ),
+    path(
+        "offers/<id:offer_id>/matching-profiles",
+        cvbook.OfferMatchingProfilesView.as_view(),
+        name="api-offer-matching-profiles",
     ),
     path("offers/<id:offer_id>/<slug:action>", offers.OfferActionView.as_view(), name="api-offer-action"),
     path("companies/<id:company_id>/offers", offers.CompanyOffersView.as_view(), name="api-company-offers"),
@@ -178,6 +184,23 @@ urlpatterns = [
         internship_parts.AmendmentWithdrawView.as_view(),
         name="api-internship-amendment-withdraw",
     ),
+    # the CV book: a student's profile, the companies' faceted search, the matching in both directions
+    path("profiles/me", cvbook.OwnProfileView.as_view(), name="api-own-profile"),
+    path("profiles/me/documents", cvbook.OwnProfileDocumentsView.as_view(), name="api-own-profile-documents"),
+    path(
+        "profiles/me/documents/<id:document_id>",
+        cvbook.OwnProfileDocumentView.as_view(),
+        name="api-own-profile-document",
+    ),
+    path("profiles/me/matching-offers", cvbook.OwnMatchingOffersView.as_view(), name="api-own-matching-offers"),
+    path("cvbook", cvbook.CvbookSearchView.as_view(), name="api-cvbook"),
+    path("cvbook/<id:profile_id>", cvbook.CvbookProfileView.as_view(), name="api-cvbook-profile"),
+    path(
+        "cvbook/<id:profile_id>/documents/<id:document_id>",
+        cvbook.CvbookDocumentView.as_view(),
+        name="api-cvbook-document",
+    ),
+    path("cvbook/<id:profile_id>/contact", cvbook.CvbookContactView.as_view(), name="api-cvbook-contact"),
     # notifications (in-app) of the signed-in user
     path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/read-all", notifications.NotificationReadAllView.as_view(), name="api-notifications-read-all"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("espace/", include("workflows.urls")),
     path("candidatures/", include("portal.recruitment.urls")),
     path("suivi/", include("portal.followup.urls")),
+    path("cv-book/", include("portal.cvbook.urls")),
     # A stable address for an offer number (N° 00381), for links in e-mails and on paper.
     path("offres/numero/<id:number>/", page_views.offer_by_number, name="offer_by_number"),
 ]

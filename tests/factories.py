@@ -139,3 +139,13 @@ def student(programme=None, **user_fields) -> User:
     user = UserFactory(**user_fields)
     Student.objects.create(user=user, school=programme.organisation, programme=programme, study_level=programme.level)
     return user
+
+
+def cvbook_profile(user, *, keywords=(), **fields):
+    """The CV-book profile of the student `user`, written through the service (keywords as tags, search entry)."""
+    from portal.cvbook import services as cvbook_services
+
+    changes = {"keywords": list(keywords), **fields}
+    if fields.get("visible") and "title" not in fields:
+        changes["title"] = "Demande de stage"
+    return cvbook_services.update_profile(user, changes, by=user)

@@ -1,7 +1,8 @@
 """The access rules: the one place the portal decides who may see and do what.
 
 One module per domain — `organisations` (companies, hubs, schools and the roles in them), `offers`,
-`applications`, `followup` (internships) — and `spaces` (what each person's menus show), over the primitives of `core`.
+`applications`, `cvbook` (students' profiles and who searches them), `followup` (internships) — and `spaces`
+(what each person's menus show), over the primitives of `core`.
 Views, the API, services and selectors ask these functions and nothing else; nothing outside this
 package calls django-guardian.
 
@@ -10,7 +11,7 @@ package calls django-guardian.
     access.offers.workspace(user, company).actions(offer)
 """
 
-from portal.access import applications, followup, offers, organisations, spaces
+from portal.access import applications, cvbook, followup, offers, organisations, spaces
 from portal.access.core import can, require, visible
 
-__all__ = ["applications", "can", "followup", "offers", "organisations", "require", "spaces", "visible"]
+__all__ = ["applications", "can", "cvbook", "followup", "offers", "organisations", "require", "spaces", "visible"]

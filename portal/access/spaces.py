@@ -53,6 +53,11 @@ class CompanySpace:
         return self.publishes
 
     @property
+    def searches_cvbook(self) -> bool:
+        """« Accéder aux meilleurs profils »: every member of the company searches the CV book for it."""
+        return self.member
+
+    @property
     def manages_company(self) -> bool:
         """« Mon entreprise » and the secondary contacts."""
         return self.member and self.admin

@@ -23,6 +23,7 @@ def public_counters() -> dict[str, int]:
         "organisations": organisations["companies"] + organisations["schools"] + organisations["hubs"],
         "companies": organisations["companies"],
         "schools": organisations["schools"],
-        "cvs": Profile.objects.filter(visible=True).count(),
+        # The profiles companies may find: switched on by their students, of schools that share them.
+        "cvs": Profile.objects.online().count(),
         "live_offers": OfferPage.objects.live().public().count(),
     }

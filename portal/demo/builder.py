@@ -34,9 +34,11 @@ from cms_pages.models import (
 )
 from portal import access
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
+from portal.cvbook.models import Profile
 from portal.demo import followup
 from portal.demo.documents import pdf_bytes
 from portal.demo.guides import GUIDES
+from portal.demo.profiles import VISIBLE_SHARE, create_profiles, demo_profile_students
 from portal.followup.models import Internship
 from portal.notifications.services import without_notifications
 from portal.recruitment import services as recruitment
@@ -110,6 +112,7 @@ def current_counts() -> list[tuple[str, int]]:
         ("guides", GuidePage.objects.count()),
         ("applications", Application.objects.count()),
         ("internships", Internship.objects.count()),
+        ("visible CV-book profiles", Profile.objects.filter(visible=True).count()),
     ]
     return rows
 
@@ -228,6 +231,7 @@ class DemoBuilder:
     def __init__(self, *, size: int = 1, password: str = DEFAULT_PASSWORD, seed: int = DEFAULT_SEED, tick=None):
         self.size = size
         self.password = password
+        self.seed = seed
         self.rng = random.Random(seed)
         self.tick: Callable[[int], None] = tick or (lambda n=1: None)
         self.emails: set[str] = set()
@@ -406,7 +410,9 @@ class DemoBuilder:
         pages = len(HUBS) + len(SCHOOLS) + len(self.companies) + len(self.offers) + len(GUIDES)
         memberships = sum(1 + len(company.contacts) for company in self.companies)
         internships = 1 + len(followup.STAGES)
-        return pages + len(self.people) + memberships + len(self.student_plans) + self.application_count + internships
+        profiles = round(len(self.student_plans) * VISIBLE_SHARE)
+        people = len(self.people) + memberships + len(self.student_plans)
+        return pages + people + self.application_count + internships + profiles
 
     # -- writing -------------------------------------------------------------------------------------------------------
 
@@ -429,6 +435,7 @@ class DemoBuilder:
         self.pin_publication_dates()
         self.create_applications()
         self.create_internships()
+        self.create_profiles()
 
     def ensure_tree(self) -> None:
         """The home page and its three indexes; a migrated database already has them."""
@@ -759,6 +766,16 @@ class DemoBuilder:
                 students=first_school[: len(followup.STAGES)],
                 tick=self.tick,
             )
+
+    def create_profiles(self) -> None:
+        """Half of the students switch on a CV-book profile (the demo student among them), from their own draws."""
+        users = [person.user for person, _school, _programme in self.student_plans]
+        students = list(
+            Student.objects.filter(user__in=users).select_related("user", "school", "programme").order_by("pk")
+        )
+        first = next(student for student in students if student.user.email == STUDENT_EMAIL)
+        rng = random.Random(f"{self.seed}:profiles")
+        create_profiles(demo_profile_students(students, rng, first=first), rng, tick=self.tick)
 
     def create_guides(self) -> None:
         existing = set(GuidePage.objects.child_of(self.guide_index).values_list("slug", flat=True))

@@ -51,6 +51,8 @@ class Kind(models.TextChoices):
     LABEL_ELIGIBLE = "label_eligible", _("Label to award")
     LABEL_AWARDED = "label_awarded", _("Label awarded")
     TUTOR_LINK = "tutor_link", _("Your link to the follow-up")
+    CVBOOK_CONTACT = "cvbook_contact", _("A company contacts you through the CV book")
+    MATCHING_OFFERS = "matching_offers", _("New offers matching your profile")
 
 
 # Payload entries holding an ISO date, shown as dates in the recipient's language.

@@ -7,6 +7,10 @@ from django.http import HttpRequest
 from cms_pages.models import GuidePage, OfferPage, OrganisationPage
 from portal import access
 from portal.accounts.models import HubModerator, Membership, Student, User
+from portal.accounts.stats import public_counters
+from portal.cvbook import matching
+from portal.cvbook import selectors as cvbook_selectors
+from portal.cvbook.models import Profile
 from portal.followup import selectors as followup
 from portal.followup.choices import InternshipStatus, LabelState
 from portal.followup.models import Internship
@@ -83,6 +87,19 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     awarded = internships.get(label="awarded")
     assert client.get(f"/suivi/{awarded.pk}/certificat.pdf").content.startswith(b"%PDF-")
     assert followup.labelled_count(company) == 1
+
+    # Half of the students keep a visible CV-book profile, with keywords and documents, that companies find and
+    # that offers match: the demo student among them. The counters show them.
+    visible = Profile.objects.online()
+    assert 0.3 * Student.objects.count() <= visible.count() <= 0.7 * Student.objects.count()
+    own = visible.get(student__user=student)
+    assert own.title and own.sector_id and len(own.keyword_list) >= 3
+    assert {d.kind for d in own.documents.all()} == {"cv", "motivation_letter"}
+    assert own.cv.file.read().startswith(b"%PDF-")
+    assert public_counters()["cvs"] == visible.count()
+    assert cvbook_selectors.search_profiles(company, {}).profiles.count() == visible.count()
+    assert cvbook_selectors.search_profiles(company, {"q": own.keyword_list[0]}).profiles.count() >= 1
+    assert matching.offers_for(student, own)
 
     # Offers awaiting validation sit in the real workflow: the demo moderator can approve one, and no mail went out.
     assert not Notification.objects.exists()
