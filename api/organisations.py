@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms_pages.models import OrganisationPage, Programme
+from cms_pages.models import MAX_EXPERTISE_LENGTH, OrganisationPage, Programme
 from portal import access
 from portal.accounts import services
 from portal.accounts.models import Membership
@@ -46,6 +46,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "country_label",
             "sector",
             "sector_label",
+            "expertise_domains",
             "keywords",
             "reference_hub",
             "programmes",
@@ -115,6 +116,7 @@ class CompanyUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     sector = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    expertise_domains = serializers.CharField(max_length=MAX_EXPERTISE_LENGTH, required=False, allow_blank=True)
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)

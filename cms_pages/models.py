@@ -6,6 +6,8 @@ HomePage
 └── GuideIndexPage ───────── GuidePage
 """
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, Workflow
@@ -98,6 +108,41 @@ class OrganisationQuerySet(PageQuerySet):
         return self.select_related("country", "sector", "logo", "reference_hub").prefetch_related("keywords")
 
 
+# The longest text of a company's expertise domains (« domaines d'expertise »).
+MAX_EXPERTISE_LENGTH = 500
+# What only a company holds: a school or a hub has no registration number, expertise domains nor reference hub.
+COMPANY_ONLY_FIELDS = ("registration_number", "expertise_domains", "reference_hub")
+# In the admin, a company-only field shows while "company" is the chosen kind (Wagtail's `w-rules` controller, set on
+# the content tab below, hides it as soon as another kind is chosen).
+COMPANY_ONLY = {"data-w-rules-target": "show", "data-w-rules": json.dumps({"kind": ["company"]})}
+KIND_RULES = {"data-controller": "w-rules", "data-action": "change->w-rules#resolve"}
+
+
+class OrganisationPageForm(WagtailAdminPageForm):
+    """The admin form of an organisation, where the company-only fields belong to companies alone.
+
+    A school's or a hub's form does not show them; on a new organisation they show while the kind chosen is
+    "company", and whatever they hold is dropped when the organisation is of another kind.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind and self.instance.kind != OrganisationKind.COMPANY:
+            for name in COMPANY_ONLY_FIELDS:
+                self.fields.pop(name, None)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != OrganisationKind.COMPANY:
+            for name in COMPANY_ONLY_FIELDS:
+                empty = None if self.instance._meta.get_field(name).is_relation else ""
+                if name in self.fields:
+                    data[name] = empty
+                else:
+                    setattr(self.instance, name, empty)
+        return data
+
+
 class OrganisationPage(Page):
     """A company, a training organisation (school) or a reference hub, with its public presentation."""
 
@@ -135,6 +180,12 @@ class OrganisationPage(Page):
         "reference.Sector", verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     keywords = ClusterTaggableManager(verbose_name=_("expertise keywords"), through=OrganisationKeyword, blank=True)
+    expertise_domains = models.CharField(
+        _("expertise domains"),
+        max_length=MAX_EXPERTISE_LENGTH,
+        blank=True,
+        help_text=_("The fields the company is expert in, as students will read them."),
+    )
     reference_hub = models.ForeignKey(
         "self",
         verbose_name=_("reference hub"),
@@ -150,7 +201,7 @@ class OrganisationPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("registration_number")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("registration_number", attrs=COMPANY_ONLY)]),
         FieldPanel("logo"),
         FieldPanel("description"),
         MultiFieldPanel(
@@ -165,13 +216,28 @@ class OrganisationPage(Page):
             heading=_("Contact details"),
         ),
         MultiFieldPanel(
-            [FieldPanel("sector"), FieldPanel("keywords"), FieldPanel("reference_hub")], heading=_("Activity")
+            [
+                FieldPanel("sector"),
+                FieldPanel("expertise_domains", attrs=COMPANY_ONLY),
+                FieldPanel("keywords"),
+                FieldPanel("reference_hub", attrs=COMPANY_ONLY),
+            ],
+            heading=_("Activity"),
         ),
         InlinePanel("programmes", heading=_("Programmes"), label=_("programme")),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content"), attrs=KIND_RULES),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    base_form_class = OrganisationPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("description"),
+        index.SearchField("expertise_domains"),
         index.SearchField("city"),
         index.AutocompleteField("title"),
         index.FilterField("kind"),
@@ -190,6 +256,7 @@ class OrganisationPage(Page):
         APIField("country_code"),
         APIField("sector_code"),
         APIField("keyword_list"),
+        APIField("expertise_domains"),
         APIField("reference_hub"),
         APIField("programmes"),
     ]

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import OrganisationPage, Programme
+from cms_pages.models import MAX_EXPERTISE_LENGTH, OrganisationPage, Programme
 from portal.accounts import services
 from portal.accounts.models import User
 from portal.reference.choices import StudyLevel
@@ -32,6 +32,9 @@ def _email_is_free(email: str) -> str:
     if User.objects.filter(email__iexact=email).exists():
         raise forms.ValidationError(_("An account already exists with this e-mail address."))
     return email
+
+
+EXPERTISE_HELP = _("What your company is expert in, e.g. embedded software, food safety, industrial design.")
 
 
 class CompanyIdentityForm(forms.Form):
@@ -97,6 +100,13 @@ class CompanyActivityForm(forms.Form):
     """Step 3: what the company does, as students will see it."""
 
     sector = _reference_choice(Sector, required=True, label=_("Sector of activity"))
+    expertise_domains = forms.CharField(
+        label=_("Expertise domains"),
+        required=False,
+        max_length=MAX_EXPERTISE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=EXPERTISE_HELP,
+    )
     keywords = forms.CharField(
         label=_("Keywords"),
         required=False,
@@ -139,6 +149,13 @@ class CompanyEditForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Contact e-mail"), required=False)
     sector = _reference_choice(Sector, label=_("Sector of activity"))
+    expertise_domains = forms.CharField(
+        label=_("Expertise domains"),
+        required=False,
+        max_length=MAX_EXPERTISE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=EXPERTISE_HELP,
+    )
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Comma-separated."))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

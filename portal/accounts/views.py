@@ -154,6 +154,7 @@ class CompanyRegistrationWizard(SessionWizardView):
                 if row and row.get("email")
             ],
             sector=activity["sector"].code,
+            expertise_domains=activity.get("expertise_domains", ""),
             keywords=activity["keywords"],
             description=activity["description"],
             website=activity.get("website", ""),
@@ -258,6 +259,7 @@ def company_edit(request, company_id: int):
         "phone": company.phone,
         "email": company.email,
         "sector": company.sector_id,
+        "expertise_domains": company.expertise_domains,
         "keywords": ", ".join(company.keyword_list),
         "description": company.description,
         "website": company.website,
