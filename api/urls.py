@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import applications, auth, me, notifications, offers, organisations, registrations, stats
+from api import applications, auth, contact, me, notifications, offers, organisations, registrations, stats
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -69,6 +69,8 @@ urlpatterns = [
         applications.ApplicationDocumentView.as_view(),
         name="api-application-document",
     ),
+    # writing to the portal team (the contact page's form)
+    path("contact/messages", contact.ContactMessageView.as_view(), name="api-contact-messages"),
     # notifications (in-app) of the signed-in user
     path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/read-all", notifications.NotificationReadAllView.as_view(), name="api-notifications-read-all"),

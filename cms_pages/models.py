@@ -3,7 +3,8 @@
 HomePage
 ├── OrganisationIndexPage ── OrganisationPage (company | school | hub) ── OfferPage (companies only)
 ├── OfferIndexPage           (the public list of live offers)
-└── GuideIndexPage ───────── GuidePage
+├── GuideIndexPage ───────── GuidePage
+└── ContactPage              (the portal team's addresses, per hub, and a form that writes to them)
 """
 
 import json
@@ -49,7 +50,12 @@ class HomePage(Page):
     api_fields = [APIField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms_pages.OrganisationIndexPage", "cms_pages.OfferIndexPage", "cms_pages.GuideIndexPage"]
+    subpage_types = [
+        "cms_pages.OrganisationIndexPage",
+        "cms_pages.OfferIndexPage",
+        "cms_pages.GuideIndexPage",
+        "cms_pages.ContactPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -642,3 +648,105 @@ class GuidePage(Page):
     class Meta:
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+
+
+class ContactPage(Page):
+    """« Contacts »: the portal team (« cellule Stages des Pôles ») and the team of each hub, with a form to write
+    to them.
+
+    The editors write the addresses; the form is served by `cms_pages.views.contact` (through the `on_serve_page`
+    hook in `cms_pages/wagtail_hooks.py`) and its messages are e-mailed by `portal.contact.services`.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    team_name = models.CharField(
+        _("team"), max_length=200, help_text=_("The team that answers when no hub is concerned.")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: Manager."))
+    email = models.EmailField(_("e-mail"), help_text=_("The messages of the contact form go to this address."))
+    phone = models.CharField(_("phone"), max_length=80, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("team_name"),
+                FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            ],
+            heading=_("The portal team"),
+        ),
+        InlinePanel("teams", heading=_("The teams of the hubs"), label=_("hub team")),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [
+        APIField("intro"),
+        APIField("team_name"),
+        APIField("contact_name"),
+        APIField("contact_role"),
+        APIField("email"),
+        APIField("phone"),
+        APIField("teams"),
+    ]
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+    # Read and written to: the form is sent with POST.
+    allowed_http_methods = ["GET", "HEAD", "OPTIONS", "POST"]
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["teams"] = self.teams.select_related("hub").order_by("sort_order", "pk")
+        return context
+
+
+class ContactTeam(Orderable):
+    """The team a hub's companies write to: its name, its contact person and its address."""
+
+    page = ParentalKey(ContactPage, related_name="teams", on_delete=models.CASCADE)
+    hub = models.ForeignKey(
+        OrganisationPage,
+        verbose_name=_("hub"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.HUB},
+    )
+    name = models.CharField(_("team"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=80, blank=True)
+
+    panels = [
+        FieldPanel("hub"),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+    ]
+    api_fields = [
+        APIField("hub"),
+        APIField("name"),
+        APIField("contact_name"),
+        APIField("contact_role"),
+        APIField("email"),
+        APIField("phone"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("hub team")
+        verbose_name_plural = _("hub teams")
+        constraints = [models.UniqueConstraint(fields=["page", "hub"], name="contact_team_one_per_hub")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.hub_id and self.hub.kind != OrganisationKind.HUB:
+            raise ValidationError({"hub": _("Choose a hub.")})
