@@ -182,6 +182,12 @@ def registration_done(request):
     )
 
 
+def companies(request):
+    """« Vous êtes une entreprise »: what the portal offers companies and the ways in (check whether the company is
+    registered, register it, sign in); once signed in, the menus of one's companies."""
+    return render(request, "accounts/companies.html", {"spaces": access.spaces.company_spaces(request.user)})
+
+
 def company_lookup(request):
     query = request.GET.get("q", "").strip()
     results = services.find_companies(query)[:20] if query else []
