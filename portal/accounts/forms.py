@@ -34,10 +34,18 @@ def _email_is_free(email: str) -> str:
     return email
 
 
+class ErrorSummaryMixin:
+    """The errors of a form, for the summary the wizard shows above it (the offer form's pattern)."""
+
+    def fields_with_errors(self) -> list:
+        """The bound fields that have an error, in the order they are shown."""
+        return [field for field in self if field.errors]
+
+
 EXPERTISE_HELP = _("What your company is expert in, e.g. embedded software, food safety, industrial design.")
 
 
-class CompanyIdentityForm(forms.Form):
+class CompanyIdentityForm(ErrorSummaryMixin, forms.Form):
     """Step 1: who the company is, and who its administrator is."""
 
     name = forms.CharField(label=_("Company name"), max_length=255)
@@ -81,6 +89,10 @@ class ContactForm(forms.Form):
 
 
 class BaseContactFormSet(forms.BaseFormSet):
+    def rows_with_errors(self) -> list[tuple[int, forms.BoundField]]:
+        """(number of the contact, bound field) for each field with an error, in the order they are shown."""
+        return [(number, field) for number, form in enumerate(self.forms, start=1) for field in form if field.errors]
+
     def clean(self):
         super().clean()
         seen = set()
@@ -96,7 +108,7 @@ class BaseContactFormSet(forms.BaseFormSet):
 ContactFormSet = forms.formset_factory(ContactForm, formset=BaseContactFormSet, extra=3, max_num=10)
 
 
-class CompanyActivityForm(forms.Form):
+class CompanyActivityForm(ErrorSummaryMixin, forms.Form):
     """Step 3: what the company does, as students will see it."""
 
     sector = _reference_choice(Sector, required=True, label=_("Sector of activity"))
@@ -133,7 +145,7 @@ def _keywords(text: str) -> list[str]:
     return keywords
 
 
-class TermsForm(forms.Form):
+class TermsForm(ErrorSummaryMixin, forms.Form):
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of use of the portal"),
         error_messages={"required": _("You must accept the terms of use.")},
