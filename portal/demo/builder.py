@@ -516,7 +516,7 @@ class DemoBuilder:
                 page=self.contact_page,
                 hub=hub,
                 sort_order=position,
-                name=f"Cellule stages — {hub.title}",
+                name="Cellule stages",
                 contact_role="Chargé·e des relations entreprises",
                 email=f"stages@{hub.slug}.example",
             )
