@@ -37,6 +37,16 @@ def _has_controls(text: str, allowed: frozenset = frozenset()) -> bool:
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
+def _is_email(text: str) -> bool:
+    if len(text) > MAX_EMAIL_LENGTH:
+        return False
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
 def _check_line(errors: dict, field: str, text: str, limit: int) -> str:
     text = (text or "").strip()
     if not text:
@@ -57,11 +67,7 @@ def _validate(data: ContactMessage) -> tuple[dict, dict]:
         "subject": _check_line(errors, "subject", data.subject, MAX_SUBJECT_LENGTH),
         "message": (data.message or "").strip(),
     }
-    try:
-        if len(cleaned["email"]) > MAX_EMAIL_LENGTH:
-            raise ValidationError("too long")
-        validate_email(cleaned["email"])
-    except ValidationError:
+    if not _is_email(cleaned["email"]):
         errors["email"] = [_("Enter a valid e-mail address.")]
     if not cleaned["message"]:
         errors["message"] = [_("This field is required.")]
