@@ -702,7 +702,8 @@ class ContactPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["teams"] = self.teams.select_related("hub").order_by("sort_order", "pk")
+        # The teams of the hubs online: a message about a hub taken offline would be refused.
+        context["teams"] = self.teams.filter(hub__live=True).select_related("hub").order_by("sort_order", "pk")
         return context
 
 

@@ -75,6 +75,14 @@ def test_the_page_lists_each_hub_team_with_its_address(client, hub_team):
     assert f'<option value="{hub_team.pk}">Pôle BioWin — Cellule stages BioWin</option>' in page
 
 
+def test_the_team_of_a_hub_taken_offline_is_neither_listed_nor_offered(client, hub_team):
+    hub_team.unpublish()
+
+    page = client.get(URL).content.decode()
+
+    assert "Cellule stages BioWin" not in page and f'value="{hub_team.pk}"' not in page
+
+
 def test_a_team_is_the_team_of_a_hub():
     team = ContactTeam(page=contact_page(), hub=CompanyFactory(), name="Équipe", email="equipe@example.test")
 
