@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PortalPagination
-from cms_pages.models import OrganisationPage, Programme
+from cms_pages.models import MAX_EXPERTISE_LENGTH, OrganisationPage, Programme
 from cms_pages.search import MAX_QUERY_LENGTH
 from portal import access
 from portal.accounts import services
@@ -48,6 +48,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "country_label",
             "sector",
             "sector_label",
+            "expertise_domains",
             "keywords",
             "reference_hub",
             "programmes",
@@ -123,6 +124,7 @@ class CompanyUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     sector = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    expertise_domains = serializers.CharField(max_length=MAX_EXPERTISE_LENGTH, required=False, allow_blank=True)
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)

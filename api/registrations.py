@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms_pages.models import MAX_EXPERTISE_LENGTH
 from cms_pages.search import MAX_QUERY_LENGTH
 from portal.accounts import services
 from portal.accounts.tokens import email_confirmation_token
@@ -43,6 +44,9 @@ class CompanyRegistrationSerializer(serializers.Serializer):
     contacts = RegistrationContactSerializer(many=True, required=False, default=list)
     # 3. activity
     sector = serializers.CharField(max_length=2)
+    expertise_domains = serializers.CharField(
+        max_length=MAX_EXPERTISE_LENGTH, required=False, default="", allow_blank=True
+    )
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
     description = serializers.CharField(required=False, default="", allow_blank=True)
     website = serializers.URLField(required=False, default="", allow_blank=True)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api import (
     applications,
     auth,
+    contact,
     cvbook,
     internship_parts,
     internships,
@@ -201,6 +202,8 @@ urlpatterns = [
         name="api-cvbook-document",
     ),
     path("cvbook/<id:profile_id>/contact", cvbook.CvbookContactView.as_view(), name="api-cvbook-contact"),
+    # writing to the portal team (the contact page's form)
+    path("contact/messages", contact.ContactMessageView.as_view(), name="api-contact-messages"),
     # notifications (in-app) of the signed-in user
     path("notifications", notifications.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/read-all", notifications.NotificationReadAllView.as_view(), name="api-notifications-read-all"),

@@ -1,10 +1,12 @@
-"""Forms of the public pages: the parameters of the offer search, shared by the search page and the API."""
+"""Forms of the public pages: the parameters of the offer search (shared by the search page and the API), and the
+contact page's form."""
 
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS
+from portal.contact import services as contact
 from portal.reference.choices import InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
 
@@ -51,3 +53,48 @@ class OfferSearchForm(forms.Form):
         if start_after and start_before and start_before < start_after:
             self.add_error("start_before", _("This date must not be before the “starting from” date."))
         return data
+
+
+class ContactForm(forms.Form):
+    """« Contact »: who writes, to which team, about what. Plain text; the service checks it as the API's."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=contact.MAX_NAME_LENGTH, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=contact.MAX_EMAIL_LENGTH,
+        help_text=_("The team answers at this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    hub = forms.TypedChoiceField(label=_("Who do you write to?"), required=False, coerce=int, empty_value=None)
+    subject = forms.CharField(label=_("Subject"), max_length=contact.MAX_SUBJECT_LENGTH)
+    message = forms.CharField(
+        label=_("Message"), max_length=contact.MAX_MESSAGE_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    # A trap for robots, which fill in every field: hidden from people (and from screen readers) by the template.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, page, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].choices = [
+            ("", _("%(team)s (every question)") % {"team": page.team_name}),
+            *((team.hub_id, f"{team.hub.title} — {team.name}") for team in teams),
+        ]
+
+    def fields_with_errors(self) -> list:
+        """The bound fields that have an error, in the order they are shown (for the summary above the form)."""
+        return [field for field in self if field.errors]
+
+    def is_from_a_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def contact_message(self) -> contact.ContactMessage:
+        data = self.cleaned_data
+        return contact.ContactMessage(
+            name=data["name"], email=data["email"], subject=data["subject"], message=data["message"], hub=data["hub"]
+        )

@@ -3,9 +3,11 @@
 HomePage
 ├── OrganisationIndexPage ── OrganisationPage (company | school | hub) ── OfferPage (companies only)
 ├── OfferIndexPage           (the public list of live offers)
-└── GuideIndexPage ───────── GuidePage
+├── GuideIndexPage ───────── GuidePage
+└── ContactPage              (the portal team's addresses, per hub, and a form that writes to them)
 """
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, Workflow
@@ -45,7 +55,12 @@ class HomePage(Page):
     api_fields = [APIField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms_pages.OrganisationIndexPage", "cms_pages.OfferIndexPage", "cms_pages.GuideIndexPage"]
+    subpage_types = [
+        "cms_pages.OrganisationIndexPage",
+        "cms_pages.OfferIndexPage",
+        "cms_pages.GuideIndexPage",
+        "cms_pages.ContactPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -104,6 +119,41 @@ class OrganisationQuerySet(PageQuerySet):
         return self.select_related("country", "sector", "logo", "reference_hub").prefetch_related("keywords")
 
 
+# The longest text of a company's expertise domains (« domaines d'expertise »).
+MAX_EXPERTISE_LENGTH = 500
+# What only a company holds: a school or a hub has no registration number, expertise domains nor reference hub.
+COMPANY_ONLY_FIELDS = ("registration_number", "expertise_domains", "reference_hub")
+# In the admin, a company-only field shows while "company" is the chosen kind (Wagtail's `w-rules` controller, set on
+# the content tab below, hides it as soon as another kind is chosen).
+COMPANY_ONLY = {"data-w-rules-target": "show", "data-w-rules": json.dumps({"kind": ["company"]})}
+KIND_RULES = {"data-controller": "w-rules", "data-action": "change->w-rules#resolve"}
+
+
+class OrganisationPageForm(WagtailAdminPageForm):
+    """The admin form of an organisation, where the company-only fields belong to companies alone.
+
+    A school's or a hub's form does not show them; on a new organisation they show while the kind chosen is
+    "company", and whatever they hold is dropped when the organisation is of another kind.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind and self.instance.kind != OrganisationKind.COMPANY:
+            for name in COMPANY_ONLY_FIELDS:
+                self.fields.pop(name, None)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != OrganisationKind.COMPANY:
+            for name in COMPANY_ONLY_FIELDS:
+                empty = None if self.instance._meta.get_field(name).is_relation else ""
+                if name in self.fields:
+                    data[name] = empty
+                else:
+                    setattr(self.instance, name, empty)
+        return data
+
+
 class OrganisationPage(Page):
     """A company, a training organisation (school) or a reference hub, with its public presentation."""
 
@@ -141,6 +191,12 @@ class OrganisationPage(Page):
         "reference.Sector", verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     keywords = ClusterTaggableManager(verbose_name=_("expertise keywords"), through=OrganisationKeyword, blank=True)
+    expertise_domains = models.CharField(
+        _("expertise domains"),
+        max_length=MAX_EXPERTISE_LENGTH,
+        blank=True,
+        help_text=_("The fields the company is expert in, as students will read them."),
+    )
     reference_hub = models.ForeignKey(
         "self",
         verbose_name=_("reference hub"),
@@ -156,7 +212,7 @@ class OrganisationPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("registration_number")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("registration_number", attrs=COMPANY_ONLY)]),
         FieldPanel("logo"),
         FieldPanel("description"),
         MultiFieldPanel(
@@ -171,13 +227,28 @@ class OrganisationPage(Page):
             heading=_("Contact details"),
         ),
         MultiFieldPanel(
-            [FieldPanel("sector"), FieldPanel("keywords"), FieldPanel("reference_hub")], heading=_("Activity")
+            [
+                FieldPanel("sector"),
+                FieldPanel("expertise_domains", attrs=COMPANY_ONLY),
+                FieldPanel("keywords"),
+                FieldPanel("reference_hub", attrs=COMPANY_ONLY),
+            ],
+            heading=_("Activity"),
         ),
         InlinePanel("programmes", heading=_("Programmes"), label=_("programme")),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content"), attrs=KIND_RULES),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    base_form_class = OrganisationPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("description"),
+        index.SearchField("expertise_domains"),
         index.SearchField("city"),
         index.AutocompleteField("title"),
         index.FilterField("kind"),
@@ -196,6 +267,7 @@ class OrganisationPage(Page):
         APIField("country_code"),
         APIField("sector_code"),
         APIField("keyword_list"),
+        APIField("expertise_domains"),
         APIField("reference_hub"),
         APIField("programmes"),
     ]
@@ -595,3 +667,106 @@ class GuidePage(Page):
     class Meta:
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+
+
+class ContactPage(Page):
+    """« Contacts »: the portal team (« cellule Stages des Pôles ») and the team of each hub, with a form to write
+    to them.
+
+    The editors write the addresses; the form is served by `cms_pages.views.contact` (through the `on_serve_page`
+    hook in `cms_pages/wagtail_hooks.py`) and its messages are e-mailed by `portal.contact.services`.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    team_name = models.CharField(
+        _("team"), max_length=200, help_text=_("The team that answers when no hub is concerned.")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: Manager."))
+    email = models.EmailField(_("e-mail"), help_text=_("The messages of the contact form go to this address."))
+    phone = models.CharField(_("phone"), max_length=80, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("team_name"),
+                FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            ],
+            heading=_("The portal team"),
+        ),
+        InlinePanel("teams", heading=_("The teams of the hubs"), label=_("hub team")),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [
+        APIField("intro"),
+        APIField("team_name"),
+        APIField("contact_name"),
+        APIField("contact_role"),
+        APIField("email"),
+        APIField("phone"),
+        APIField("teams"),
+    ]
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+    # Read and written to: the form is sent with POST.
+    allowed_http_methods = ["GET", "HEAD", "OPTIONS", "POST"]
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The teams of the hubs online: a message about a hub taken offline would be refused.
+        context["teams"] = self.teams.filter(hub__live=True).select_related("hub").order_by("sort_order", "pk")
+        return context
+
+
+class ContactTeam(Orderable):
+    """The team a hub's companies write to: its name, its contact person and its address."""
+
+    page = ParentalKey(ContactPage, related_name="teams", on_delete=models.CASCADE)
+    hub = models.ForeignKey(
+        OrganisationPage,
+        verbose_name=_("hub"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.HUB},
+    )
+    name = models.CharField(_("team"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=80, blank=True)
+
+    panels = [
+        FieldPanel("hub"),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+    ]
+    api_fields = [
+        APIField("hub"),
+        APIField("name"),
+        APIField("contact_name"),
+        APIField("contact_role"),
+        APIField("email"),
+        APIField("phone"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("hub team")
+        verbose_name_plural = _("hub teams")
+        constraints = [models.UniqueConstraint(fields=["page", "hub"], name="contact_team_one_per_hub")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.hub_id and self.hub.kind != OrganisationKind.HUB:
+            raise ValidationError({"hub": _("Choose a hub.")})

@@ -1,13 +1,22 @@
-"""The public pages' own views: the offer search of the offer index page, and offers by their number."""
+"""The public pages' own views: the offer search of the offer index page, offers by their number, and the form of
+the contact page."""
 
+import math
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cms_pages import search
-from cms_pages.forms import OfferSearchForm
-from cms_pages.models import PAGE_SIZE, OfferIndexPage
+from cms_pages.forms import ContactForm, OfferSearchForm
+from cms_pages.models import PAGE_SIZE, ContactPage, OfferIndexPage
+from portal.contact import services as contact_services
+from portal.contact.throttles import ContactRateThrottle
 from portal.ids import within_range
 
 FACET_TITLES = {
@@ -61,3 +70,52 @@ def offer_by_number(request, number: int):
     if offer is None:
         raise Http404
     return redirect(offer.get_url(request))
+
+
+def _sent(request, page: ContactPage, team: str):
+    messages.success(
+        request, _("Your message was sent to %(team)s. The answer will come to your e-mail.") % {"team": team}
+    )
+    return redirect(page.get_url(request))
+
+
+def _too_many_messages(wait: float) -> str:
+    minutes = max(1, math.ceil(wait / 60))
+    return ngettext(
+        "You have sent several messages in a short time: try again in %(minutes)d minute.",
+        "You have sent several messages in a short time: try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def contact(request, page: ContactPage) -> TemplateResponse:
+    """The contact page: the teams' addresses and the form. A message is e-mailed to the team chosen; an address
+    sends a few an hour (429 beyond, the wait said on the form)."""
+    context = page.get_context(request)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    form = ContactForm(request.POST or None, initial=initial, page=page, teams=context["teams"])
+    status, retry_after = 200, None
+    if request.method == "POST" and form.is_valid():
+        if form.is_from_a_robot():
+            # Told what a person would be told; nothing is sent, nothing counted.
+            return _sent(request, page, page.team_name)
+        throttle = ContactRateThrottle()
+        if throttle.allow_request(request, None):
+            try:
+                recipient = contact_services.send_message(form.contact_message(), by=request.user)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return _sent(request, page, recipient.team)
+        else:
+            retry_after = math.ceil(throttle.wait() or 1)
+            form.add_error(None, _too_many_messages(retry_after))
+            status = 429
+    response = TemplateResponse(request, page.get_template(request), {**context, "form": form}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -1,10 +1,11 @@
-"""How the public pages are served: the offer search, and offers only to their audience, each visit counted."""
+"""How the public pages are served: the offer search, offers only to their audience (each visit counted), the
+contact page's form."""
 
 from django.http import Http404
 from wagtail import hooks
 
 from cms_pages import views
-from cms_pages.models import OfferIndexPage, OfferPage
+from cms_pages.models import ContactPage, OfferIndexPage, OfferPage
 from portal import access
 from workflows import visits
 
@@ -31,5 +32,18 @@ def serve_offers_to_their_audience(next_serve):
         if page.live:
             visits.record(request, page)
         return response
+
+    return serve
+
+
+# After Wagtail's own checks (order 0): a contact page an editor restricted stays restricted.
+@hooks.register("on_serve_page", order=1)
+def serve_contact_form(next_serve):
+    """The contact page shows its form and sends what is written there: its view takes over."""
+
+    def serve(page, request, args, kwargs):
+        if isinstance(page, ContactPage):
+            return views.contact(request, page)
+        return next_serve(page, request, args, kwargs)
 
     return serve

@@ -335,6 +335,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("AUTH_THROTTLE_RATE", "30/minute"),
         "registration": os.environ.get("REGISTRATION_THROTTLE_RATE", "20/hour"),
+        # Messages to the portal team, from the contact page and the API alike (portal/contact/throttles.py).
+        "contact": os.environ.get("CONTACT_THROTTLE_RATE", "5/hour"),
     },
 }
 # The rate limits count per client address read as the login limits read it (see NUM_PROXIES).

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import OrganisationPage, Programme
+from cms_pages.models import MAX_EXPERTISE_LENGTH, OrganisationPage, Programme
 from cms_pages.search import MAX_QUERY_LENGTH
 from portal.accounts import services
 from portal.accounts.models import User
@@ -35,7 +35,18 @@ def _email_is_free(email: str) -> str:
     return email
 
 
-class CompanyIdentityForm(forms.Form):
+class ErrorSummaryMixin:
+    """The errors of a form, for the summary the wizard shows above it (the offer form's pattern)."""
+
+    def fields_with_errors(self) -> list:
+        """The bound fields that have an error, in the order they are shown."""
+        return [field for field in self if field.errors]
+
+
+EXPERTISE_HELP = _("What your company is expert in, e.g. embedded software, food safety, industrial design.")
+
+
+class CompanyIdentityForm(ErrorSummaryMixin, forms.Form):
     """Step 1: who the company is, and who its administrator is."""
 
     name = forms.CharField(label=_("Company name"), max_length=255)
@@ -79,6 +90,10 @@ class ContactForm(forms.Form):
 
 
 class BaseContactFormSet(forms.BaseFormSet):
+    def rows_with_errors(self) -> list[tuple[int, forms.BoundField]]:
+        """(number of the contact, bound field) for each field with an error, in the order they are shown."""
+        return [(number, field) for number, form in enumerate(self.forms, start=1) for field in form if field.errors]
+
     def clean(self):
         super().clean()
         seen = set()
@@ -94,10 +109,17 @@ class BaseContactFormSet(forms.BaseFormSet):
 ContactFormSet = forms.formset_factory(ContactForm, formset=BaseContactFormSet, extra=3, max_num=10)
 
 
-class CompanyActivityForm(forms.Form):
+class CompanyActivityForm(ErrorSummaryMixin, forms.Form):
     """Step 3: what the company does, as students will see it."""
 
     sector = _reference_choice(Sector, required=True, label=_("Sector of activity"))
+    expertise_domains = forms.CharField(
+        label=_("Expertise domains"),
+        required=False,
+        max_length=MAX_EXPERTISE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=EXPERTISE_HELP,
+    )
     keywords = forms.CharField(
         label=_("Keywords"),
         required=False,
@@ -130,7 +152,7 @@ class CompanyLookupForm(forms.Form):
     q = forms.CharField(label=_("Company name or registration number"), required=False, max_length=MAX_QUERY_LENGTH)
 
 
-class TermsForm(forms.Form):
+class TermsForm(ErrorSummaryMixin, forms.Form):
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of use of the portal"),
         error_messages={"required": _("You must accept the terms of use.")},
@@ -146,6 +168,13 @@ class CompanyEditForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Contact e-mail"), required=False)
     sector = _reference_choice(Sector, label=_("Sector of activity"))
+    expertise_domains = forms.CharField(
+        label=_("Expertise domains"),
+        required=False,
+        max_length=MAX_EXPERTISE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=EXPERTISE_HELP,
+    )
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Comma-separated."))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from cms_pages.models import OrganisationIndexPage, OrganisationPage, Programme
+from cms_pages.models import MAX_EXPERTISE_LENGTH, OrganisationIndexPage, OrganisationPage, Programme
 from portal import access
 from portal.accounts.models import Membership, Student, TermsAcceptance, User
 from portal.markup import clean_rich_text
@@ -56,6 +56,7 @@ class CompanyRegistration:
     contacts: list[ContactData] = field(default_factory=list)
     # 3. activity
     sector: str = ""
+    expertise_domains: str = ""
     keywords: list[str] = field(default_factory=list)
     description: str = ""
     website: str = ""
@@ -119,6 +120,16 @@ def clean_keywords(values, errors: dict) -> list[str]:
     return keywords
 
 
+def clean_expertise_domains(text: str, errors: dict) -> str:
+    """The company's expertise domains as plain text; longer than the field holds is an error on `expertise_domains`."""
+    text = (text or "").strip()
+    if len(text) > MAX_EXPERTISE_LENGTH:
+        errors["expertise_domains"] = [
+            _("Describe your expertise domains in %(count)s characters at most.") % {"count": MAX_EXPERTISE_LENGTH}
+        ]
+    return text
+
+
 def validate_registration(data: CompanyRegistration) -> None:
     """Raise a ValidationError (field → messages) unless the registration can be written as a whole."""
     errors: dict[str, list[str]] = {}
@@ -145,6 +156,7 @@ def validate_registration(data: CompanyRegistration) -> None:
     if not data.accept_terms:
         errors["accept_terms"] = [_("You must accept the terms of use.")]
     data.keywords = clean_keywords(data.keywords, errors)
+    data.expertise_domains = clean_expertise_domains(data.expertise_domains, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -203,6 +215,7 @@ def register_company(data: CompanyRegistration) -> OrganisationPage:
         phone=data.phone,
         email=data.email,
         sector_id=data.sector or None,
+        expertise_domains=data.expertise_domains,
         description=clean_rich_text(data.description),
         website=data.website,
         reference_hub_id=data.reference_hub,
@@ -330,6 +343,7 @@ COMPANY_FIELDS = (
     "phone",
     "email",
     "sector",
+    "expertise_domains",
     "description",
     "website",
     "keywords",
@@ -352,6 +366,8 @@ def update_company(company: OrganisationPage, changes: dict, *, by: User) -> Org
         errors["name"] = [_("The company name is required.")]
     if "keywords" in changes:
         changes = {**changes, "keywords": clean_keywords(changes["keywords"], errors)}
+    if "expertise_domains" in changes:
+        changes = {**changes, "expertise_domains": clean_expertise_domains(changes["expertise_domains"], errors)}
     if errors:
         raise ValidationError(errors)
     for key, value in changes.items():

@@ -46,6 +46,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("entreprises/", views.companies, name="companies"),
     path("entreprises/inscription/", views.CompanyRegistrationWizard.as_view(), name="register_company"),
     path("entreprises/inscription/terminee/", views.registration_done, name="register_company_done"),
     path("entreprises/deja-inscrite/", views.company_lookup, name="company_lookup"),

@@ -155,6 +155,7 @@ class CompanyRegistrationWizard(SessionWizardView):
                 if row and row.get("email")
             ],
             sector=activity["sector"].code,
+            expertise_domains=activity.get("expertise_domains", ""),
             keywords=activity["keywords"],
             description=activity["description"],
             website=activity.get("website", ""),
@@ -180,6 +181,12 @@ def registration_done(request):
     return render(
         request, "accounts/register_company_done.html", {"company": request.session.get("registered_company")}
     )
+
+
+def companies(request):
+    """« Vous êtes une entreprise »: what the portal offers companies and the ways in (check whether the company is
+    registered, register it, sign in); once signed in, the menus of one's companies."""
+    return render(request, "accounts/companies.html", {"spaces": access.spaces.company_spaces(request.user)})
 
 
 def company_lookup(request):
@@ -260,6 +267,7 @@ def company_edit(request, company_id: int):
         "phone": company.phone,
         "email": company.email,
         "sector": company.sector_id,
+        "expertise_domains": company.expertise_domains,
         "keywords": ", ".join(company.keyword_list),
         "description": company.description,
         "website": company.website,

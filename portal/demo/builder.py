@@ -23,6 +23,8 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from cms_pages.models import (
+    ContactPage,
+    ContactTeam,
     GuideIndexPage,
     GuidePage,
     HomePage,
@@ -425,6 +427,7 @@ class DemoBuilder:
         """Write the plan drawn by `plan`."""
         self.ensure_tree()
         self.create_hubs()
+        self.create_contact_teams()
         self.create_schools()
         self.create_companies()
         self.create_users()
@@ -476,6 +479,18 @@ class DemoBuilder:
         self.organisation_index = indexes[OrganisationIndexPage]
         self.guide_index = indexes[GuideIndexPage]
         self.locale = self.organisation_index.locale
+        self.contact_page = ContactPage.objects.first()
+        if self.contact_page is None:
+            # The team of the companies' guide (000 §6), as the migration writes it.
+            self.contact_page = ContactPage(
+                title="Contact",
+                slug="contact",
+                team_name="cellule Stages des Pôles",
+                contact_role="Responsable",
+                email="stages@uwe.be",
+            )
+            home.add_child(instance=self.contact_page)
+            self.contact_page.save_revision(clean=False).publish()
 
     def _published_at(self, days_ago: int) -> datetime:
         return REFERENCE_DATETIME - timedelta(days=days_ago)
@@ -505,6 +520,21 @@ class DemoBuilder:
                 country_id=hub["country"],
             )
             self.hubs.append(self._add_organisation(page, hub["keywords"]))
+
+    def create_contact_teams(self) -> None:
+        """Each demo hub's team on the contact page: the hub's companies write to it."""
+        ContactTeam.objects.bulk_create(
+            ContactTeam(
+                page=self.contact_page,
+                hub=hub,
+                sort_order=position,
+                name="Cellule stages",
+                contact_role="Chargé·e des relations entreprises",
+                email=f"stages@{hub.slug}.example",
+            )
+            for position, hub in enumerate(self.hubs)
+            if not self.contact_page.teams.filter(hub=hub).exists()
+        )
 
     def create_schools(self) -> None:
         self.schools = []
@@ -563,6 +593,7 @@ class DemoBuilder:
                 city=plan.city,
                 country_id=plan.country,
                 sector_id=plan.sector,
+                expertise_domains=profile["domains"],
                 reference_hub=self.hubs[HUB_OF_COUNTRY[plan.country]],
             )
             plan.page = self._add_organisation(page, plan.keywords)

@@ -51,11 +51,14 @@ def register_send_time_context(builder: Callable[[Notification], dict]) -> None:
 
 
 def build_email(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
-    """The notification's e-mail, text and HTML, in its recipient's language."""
+    """The notification's e-mail, text and HTML, in its recipient's language.
+
+    A payload's `reply_to` (the address of the person who wrote to a team) becomes the e-mail's Reply-To.
+    """
     recipient = notification.recipient
     context = notification.template_context()
     builder = LINK_BUILDERS.get(notification.kind)
-    if builder:
+    if builder and recipient is not None:
         context.update(builder(recipient))
     for send_time_builder in SEND_TIME_CONTEXT:
         context.update(send_time_builder(notification))
@@ -64,8 +67,14 @@ def build_email(notification: Notification, *, connection=None) -> EmailMultiAlt
         subject = notification.render_subject(context)
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", {**context, "subject": subject})
+    reply_to = notification.payload.get("reply_to")
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email], connection=connection
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.address],
+        connection=connection,
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -1,4 +1,8 @@
-"""A row per notification: what was sent to whom, so that a retry or a second consumer never sends twice."""
+"""A row per notification: what was sent to whom, so that a retry or a second consumer never sends twice.
+
+A notification goes to a user of the portal (`recipient`: shown in their list, in their language) or, for the
+messages written to a team, to an e-mail address (`recipient_email`: no account, the portal's language).
+"""
 
 import contextlib
 import datetime
@@ -53,6 +57,7 @@ class Kind(models.TextChoices):
     TUTOR_LINK = "tutor_link", _("Your link to the follow-up")
     CVBOOK_CONTACT = "cvbook_contact", _("A company contacts you through the CV book")
     MATCHING_OFFERS = "matching_offers", _("New offers matching your profile")
+    CONTACT_MESSAGE = "contact_message", _("Message to the portal team")
 
 
 # Payload entries holding an ISO date, shown as dates in the recipient's language.
@@ -72,8 +77,15 @@ class Notification(models.Model):
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
+    # The address of a recipient who has no account (a team's mailbox); empty when `recipient` is set.
+    recipient_email = models.EmailField(_("recipient address"), blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -91,13 +103,28 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "-created_at"])]
+        constraints = [
+            # A user or an address, never both, never neither.
+            models.CheckConstraint(
+                condition=(models.Q(recipient__isnull=False) & models.Q(recipient_email=""))
+                | (models.Q(recipient__isnull=True) & ~models.Q(recipient_email="")),
+                name="notification_has_one_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.kind} → {self.recipient or self.recipient_email}"
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes: the user's address, or the recipient address."""
+        return self.recipient.email if self.recipient_id else self.recipient_email
 
     @property
     def language(self) -> str:
-        return self.recipient.language or settings.LANGUAGE_CODE
+        """The recipient's language; an address without an account reads the portal's language."""
+        language = self.recipient.language if self.recipient_id else ""
+        return language or settings.LANGUAGE_CODE
 
     def template_context(self) -> dict:
         """What the templates see: the payload, with its dates as dates and its status codes as labels, the

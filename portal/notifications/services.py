@@ -40,12 +40,27 @@ def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
     `key` makes the call idempotent: notifying twice with the same key records and sends once.
     The payload is stored as JSON (strings, numbers, lists), and shown to the recipient in the API.
     """
+    return _record(kind, key=key, recipient=recipient, payload=payload)
+
+
+def notify_address(kind: str, address: str, /, *, key: str, **payload) -> Notification | None:
+    """Like `notify`, for a recipient who has no account: an e-mail address (a team's mailbox).
+
+    The e-mail is written in the portal's language and never listed in anybody's notifications; its delivery is
+    the same (once per key, claimed, retried).
+    """
+    if not address:
+        raise ValueError("A notification to an address needs the address.")
+    return _record(kind, key=key, recipient_email=address, payload=payload)
+
+
+def _record(kind: str, *, key: str, payload: dict, **recipient) -> Notification | None:
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     if getattr(_state, "muted", False):
         return None
     notification, created = Notification.objects.get_or_create(
-        key=key, defaults={"kind": kind, "recipient": recipient, "payload": payload}
+        key=key, defaults={"kind": kind, "payload": payload, **recipient}
     )
     if created:
         _announce_on_commit(notification)

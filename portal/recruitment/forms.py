@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.ids import MAX_ID
 from portal.recruitment.documents import MAX_FILE_SIZE, MAX_FILES
 from portal.recruitment.services import MAX_MESSAGE_LENGTH
+from portal.recruitment.uploads import NOT_PLAIN
 from portal.reference.choices import ApplicationStatus
 
 ACCEPT = ".pdf,.docx,.odt"
@@ -65,6 +66,20 @@ class ApplyForm(forms.Form):
             _("Optional: at most %(count)s more files (diplomas, references…)."), count=MAX_FILES - 2
         ),
     )
+
+    FILE_FIELDS = ("cv", "motivation_letter", "documents")
+
+    def files_to_choose_again(self) -> list[str]:
+        """The names of the files sent with a refused application: a browser never fills a file field again, so the
+        student chooses them again (the page says so beside the file fields)."""
+        if not self.is_bound or not self.errors:
+            return []
+        return [
+            upload.name.removeprefix(NOT_PLAIN)
+            for name in self.FILE_FIELDS
+            for upload in self.files.getlist(name)
+            if upload and upload.name
+        ]
 
 
 class StatusForm(forms.Form):

@@ -68,6 +68,8 @@ def test_public_pages_are_accessible(page, portal):
         "/comptes/entreprises/inscription/",
         "/comptes/etudiants/inscription/",
         "/comptes/entreprises/deja-inscrite/",
+        "/comptes/entreprises/",
+        "/contact/",
         "/comptes/conditions-generales/",
         "/comptes/mot-de-passe/oubli/",
     ]:
@@ -103,6 +105,7 @@ def test_company_pages_are_accessible(page, live_server, portal):
         f"/candidatures/{application.pk}/",
         f"/comptes/entreprises/{company.pk}/contacts/",
         f"/comptes/entreprises/{company.pk}/donnees/",
+        "/comptes/entreprises/",
     ]:
         visit(page, path)
 
@@ -122,6 +125,8 @@ def test_pages_fit_a_phone_screen(open_page, live_server, portal):
     for path in [
         "/",
         "/offres/?q=python",
+        "/contact/",
+        "/comptes/entreprises/",
         portal["offer"].url,
         f"/espace/entreprises/{portal['company'].pk}/offres/",
         f"/candidatures/entreprises/{portal['company'].pk}/",

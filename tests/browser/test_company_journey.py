@@ -106,11 +106,11 @@ def test_company_journey(page, open_page, hub):
     moderator = hub_moderator(hub, email="moderation@biowin.example")
     administrator, contact, visitor, hub_tab = page, open_page(), open_page(), open_page()
 
-    # When the company checks that it is not registered yet
+    # When the company checks, from « Vous êtes une entreprise », that it is not registered yet
     administrator.goto("/")
     administrator.get_by_role("banner").get_by_role("link", name="Vous êtes une entreprise").click()
-    expect(administrator.get_by_role("heading", name="Inscrire mon entreprise")).to_be_visible()
-    lookup_link(administrator).click()
+    expect(administrator.get_by_role("heading", level=1, name="Vous êtes une entreprise")).to_be_visible()
+    assert_accessible(administrator)
     field(main(administrator), "Nom ou numéro de l'entreprise").fill("Talos Health")
     main(administrator).get_by_role("button", name="Rechercher").click()
     # Then nothing is found and the look-up leads to the registration
@@ -148,6 +148,7 @@ def test_company_journey(page, open_page, hub):
     expect(step_heading(administrator, 3)).to_be_visible()
     assert_accessible(administrator)
     field(form, "Secteur d'activité").select_option(label=sector_62())
+    form.locator("[name=activity-expertise_domains]").fill("Logiciels médicaux, dispositifs connectés")
     field(form, "Mots-clés").fill("santé, logiciel, objets connectés")
     field(form, "Description de l'activité de l'entreprise").fill(
         "Une start-up liégeoise qui développe des logiciels pour la santé connectée."
@@ -434,6 +435,7 @@ def test_wizard_can_be_completed_with_the_keyboard_alone(page, hub):
     tab_to(page, lookup_link(page))
     tab_to(page, field(form, "Secteur d'activité"), text="62")
     expect(field(form, "Secteur d'activité")).to_have_value("62")
+    tab_to(page, form.locator("[name=activity-expertise_domains]"), text="Logiciels médicaux")
     tab_to(page, field(form, "Mots-clés"), text="santé, logiciel")
     tab_to(page, field(form, "Description de l'activité de l'entreprise"), text="Des logiciels pour la santé.")
     tab_to(page, field(form, "Site web"), text="https://talos.example")

@@ -248,6 +248,10 @@ def test_a_refused_file_is_explained_beside_its_field_and_nothing_is_stored(
     expect(cv_input).to_have_attribute("aria-invalid", "true")
     expect(cv_input).to_have_accessible_description(re.compile(re.escape("n’est pas un document PDF, DOCX ou ODT")))
     expect(page.get_by_label("Message à l’entreprise")).to_have_value(MESSAGE)
+    # And the files the browser dropped are named beside the file fields, to be chosen again
+    documents = page.get_by_role("group", name="Documents")
+    expect(documents.locator("#files-again")).to_contain_text("cv.pdf, lettre.pdf")
+    expect(documents).to_have_accessible_description(re.compile(re.escape("(cv.pdf, lettre.pdf)")))
     assert_accessible(page)
     screenshot(page, "student-refused-file")
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from cms_pages.models import (
+    ContactPage,
     GuideIndexPage,
     GuidePage,
     HomePage,
@@ -72,7 +73,7 @@ def unsaved_offer(**fields):
 # The skeleton created by the migrations
 
 
-def test_migrations_build_the_home_page_as_site_root_with_the_three_indexes():
+def test_migrations_build_the_home_page_as_site_root_with_the_three_indexes_and_the_contact_page():
     homepage = home()
 
     assert homepage.get_parent().specific_class is Page
@@ -81,6 +82,7 @@ def test_migrations_build_the_home_page_as_site_root_with_the_three_indexes():
         OrganisationIndexPage,
         OfferIndexPage,
         GuideIndexPage,
+        ContactPage,
     ]
     assert [index.url for index in (organisation_index(), offer_index(), guide_index())] == [
         "/organisations/",
@@ -111,8 +113,13 @@ def test_home_page_can_be_created_under_the_root_when_there_is_none():
     assert HomePage.can_create_at(root())
 
 
-def test_home_page_accepts_only_the_three_indexes_as_children():
-    assert set(HomePage.allowed_subpage_models()) == {OrganisationIndexPage, OfferIndexPage, GuideIndexPage}
+def test_home_page_accepts_only_the_three_indexes_and_the_contact_page_as_children():
+    assert set(HomePage.allowed_subpage_models()) == {
+        OrganisationIndexPage,
+        OfferIndexPage,
+        GuideIndexPage,
+        ContactPage,
+    }
 
 
 # The indexes

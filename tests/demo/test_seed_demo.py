@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpRequest
 
-from cms_pages.models import GuidePage, OfferPage, OrganisationPage
+from cms_pages.models import ContactPage, GuidePage, OfferPage, OrganisationPage
 from portal import access
 from portal.accounts.models import HubModerator, Membership, Student, User
 from portal.accounts.stats import public_counters
@@ -41,6 +41,10 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     for company in OrganisationPage.objects.companies():
         roles = sorted(Membership.objects.filter(organisation=company).values_list("role", flat=True))
         assert roles.count("admin") == 1 and 1 <= roles.count("secondary") <= 3
+        assert company.expertise_domains
+    # The contact page lists each hub's team once, however many times the command runs.
+    teams = ContactPage.objects.get().teams.all()
+    assert sorted(team.hub_id for team in teams) == sorted(OrganisationPage.objects.hubs().values_list("pk", flat=True))
 
     # The demo accounts of API.md hold their roles and sign in with the given password.
     editor = User.objects.get(email="editor@demo.example")
