@@ -69,9 +69,9 @@ class CvbookEntrySerializer(serializers.ModelSerializer):
 
     student = serializers.SerializerMethodField()
     sector = serializers.CharField(source="sector_id", allow_null=True)
-    sector_label = serializers.CharField(source="sector.label", default=None)
+    sector_label = serializers.CharField(source="sector.label", default=None, allow_null=True, read_only=True)
     country = serializers.CharField(source="country_id", allow_null=True)
-    country_label = serializers.CharField(source="country.label", default=None)
+    country_label = serializers.CharField(source="country.label", default=None, allow_null=True, read_only=True)
     study_level_label = serializers.CharField(source="get_study_level_display")
     keywords = serializers.ListField(source="keyword_list", child=serializers.CharField())
     documents = ProfileDocumentSerializer(many=True, source="documents.all")
@@ -134,9 +134,9 @@ class OwnProfileSerializer(serializers.ModelSerializer):
 
     id = serializers.IntegerField(allow_null=True)
     sector = serializers.CharField(source="sector_id", allow_null=True)
-    sector_label = serializers.CharField(source="sector.label", default=None)
+    sector_label = serializers.CharField(source="sector.label", default=None, allow_null=True, read_only=True)
     country = serializers.CharField(source="country_id", allow_null=True)
-    country_label = serializers.CharField(source="country.label", default=None)
+    country_label = serializers.CharField(source="country.label", default=None, allow_null=True, read_only=True)
     study_level_label = serializers.CharField(source="get_study_level_display")
     keywords = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()

@@ -86,7 +86,7 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     assert Internship.objects.get(student=student).status == "active"
     assert Internship.objects.get(student=student).journal.exists()
     for person in (student, admin, contact, tutor):
-        assert client.login(email=person.email, password="demo-Password-1")
+        assert client.login(request=HttpRequest(), email=person.email, password="demo-Password-1")
         assert student.last_name in client.get("/suivi/").content.decode()
     awarded = internships.get(label="awarded")
     assert client.get(f"/suivi/{awarded.pk}/certificat.pdf").content.startswith(b"%PDF-")
