@@ -5,7 +5,7 @@ The portal is served as in production (gunicorn, `--workers`, `DEBUG=0`, see ser
 clients) send `--requests` requests in all, in a fixed shuffled order:
 
 - search (40 %): `GET /api/v1/offers` with words, filters or none, anonymous;
-- offer page (40 %): a live offer's public page (HTML), anonymous;
+- offer page (40 %): the public page (HTML) of a live offer open to all, anonymous;
 - apply (20 %): `POST /api/v1/applications` by a demo student (API token) to an untargeted live offer they have not
   applied to, with a CV and a letter (multipart).
 
@@ -44,7 +44,7 @@ SEARCHES = [
     "?q=developpeur",
     "?sector=62",
     "?sector=62&country=BE",
-    "?level=bachelor&ordering=-published_at",
+    "?level=bachelor&ordering=newest",
     "?q=qualite&country=BE",
 ]
 TIMEOUT = 120
@@ -84,9 +84,10 @@ def plan(total: int, rng: random.Random) -> list[Call]:
     applying = total // 5
     reading = (total - applying) // 2
     searching = total - applying - reading
-    live = OfferPage.objects.live().filter(status=OfferStatus.PUBLISHED)
-    pages = [offer.get_url() for offer in live.order_by("pk")]
-    open_to_all = list(live.filter(untargeted_q()).order_by("pk").values_list("pk", flat=True))
+    # Untargeted offers: a targeted one is a 404 for the anonymous visitors and the students it does not admit.
+    open_to_all = OfferPage.objects.live().filter(untargeted_q(), status=OfferStatus.PUBLISHED).order_by("pk")
+    pages = [offer.get_url() for offer in open_to_all]
+    open_to_all = [offer.pk for offer in open_to_all]
     students = list(Student.objects.filter(user__is_active=True).select_related("user").order_by("pk"))
     pairs = []
     for student in students:
