@@ -7,6 +7,7 @@ PYTEST_ARGS ?= -n auto
 # The benchmarks run on PostgreSQL, against a database prepared once and reused (bench/README.md).
 BENCH_SIZE ?= 250
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_l
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 
 .PHONY: run test lint format install seed messages screenshots bench clean
 
@@ -35,9 +36,13 @@ test: install
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:xdist tests/browser -k journey
 
-# The benchmarks of bench/, each printing its figures (bench/README.md keeps them).
+# The benchmarks of bench/, each printing its figures (bench/README.md keeps them); the endpoints' table and the load
+# go to bench/results/. The e-mails at volume use a database of their own (bench_n) and Redis (BENCH_REDIS_URL).
 bench: install
 	$(BIN)/python bench/cvbook.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/endpoints.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
+	$(BIN)/python bench/load.py --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
+	$(BIN)/python bench/notifications.py --redis-url $(BENCH_REDIS_URL)
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,13 +20,10 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from database import percentile, prepare, require_postgresql, setup_django
+
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_l")
 TARGET_MS = 100
 PAGE_SIZE = 20
@@ -40,40 +37,6 @@ SEARCHES = [
     {"q": "donnees", "sector": "62", "level": "bachelor"},
     {"country": "TN", "keywords": ["Python"]},
 ]
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def ensure_database(url: str) -> None:
-    """Create the database named by `url` unless it exists."""
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            print(f"creating database {name}")
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
-
-
-def prepare(url: str, size: int) -> dict:
-    """Create, migrate and seed the database once; return the environment that points Django at it."""
-    ensure_database(url)
-    name = urlsplit(url).path.lstrip("/")
-    env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(ROOT / "var" / f"bench-{name}")}
-    env.pop("REDIS_URL", None)  # the seed sends nothing; no queue needed
-    manage(env, "migrate", "--noinput", "-v0")
-    started = time.perf_counter()
-    # seed_demo does nothing when the demo data is there already.
-    manage(env, "seed_demo", "--size", str(size))
-    print(f"seed_demo --size {size}: {time.perf_counter() - started:.1f} s (instant when already seeded)")
-    return env
 
 
 def top_up_profiles(target: int) -> None:
@@ -142,7 +105,7 @@ def timed(run) -> float:
 
 def report(name: str, times: list[float]) -> None:
     ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p95 = percentile(times, 0.95)
     verdict = f"under {TARGET_MS} ms" if p95 < TARGET_MS else f"over {TARGET_MS} ms"
     print(
         f"{name:<28} min {ordered[0]:6.1f} ms   median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms"
@@ -227,17 +190,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="measures of each kind (default 20)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the queries (EXPLAIN ANALYZE)")
     args = parser.parse_args()
-    if not args.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("the benchmark runs on PostgreSQL: give a postgres:// URL")
+    require_postgresql(parser, args.database_url)
 
-    env = prepare(args.database_url, args.size)
-    os.environ.update({"DATABASE_URL": env["DATABASE_URL"], "VAR_DIR": env["VAR_DIR"]})
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(prepare(args.database_url, args.size))
     from django.db import transaction
 
     with transaction.atomic():

@@ -1,10 +1,11 @@
 """The portal's real processes in a test: the web server and the Huey consumer, an SMTP server, the database.
 
-`Portal` starts `manage.py runserver` and `manage.py run_huey` with the command lines of `make run`, over the
-database of the test run: on SQLite a file of their own (the embedded default, under a temporary `VAR_DIR`),
-on PostgreSQL the test database itself (the test is transactional, so they see what it committed), with
-SqliteHuey or, when `REDIS_URL` is set, RedisHuey. `SmtpSink` is the mail server the consumer sends to.
-Nothing here waits a fixed time: every wait is on a condition, with a deadline.
+`Portal` starts `manage.py runserver` and `manage.py run_huey` with the command lines of `make run` — or, given a
+production `Shape`, gunicorn's workers with `DEBUG=0` and several consumers, as the README's Production section
+runs them — over the database of the test run: on SQLite a file of their own (the embedded default, under a
+temporary `VAR_DIR`), on PostgreSQL the test database itself (the test is transactional, so they see what it
+committed), with SqliteHuey or, when `REDIS_URL` is set, RedisHuey. `SmtpSink` is the mail server the consumers
+send to. Nothing here waits a fixed time: every wait is on a condition, with a deadline.
 """
 
 import asyncio
@@ -17,6 +18,8 @@ import http.client
 import json
 import logging
 import os
+import re
+import secrets
 import signal
 import socket
 import sqlite3
@@ -35,7 +38,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from huey import RedisHuey
 
@@ -296,24 +301,96 @@ class Process:
     log: Path
     stopping: bool = False
 
-    def output(self) -> str:
+    def output(self, tail: int | None = 6000) -> str:
+        """What the process printed: its last `tail` characters, or all of it."""
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return text[-6000:]
+        return text if tail is None else text[-tail:]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many processes serve the portal.
+
+    `web_workers`: gunicorn's workers, with the production settings (`DEBUG=0`, static files collected and served
+    by whitenoise); 0 is the development server of `make run`. `consumers`: `run_huey` processes.
+    """
+
+    web_workers: int = 0
+    consumers: int = 1
+
+
+MAKE_RUN = Shape()
+
+# What the production shape collects of the static files: the public site's. The Wagtail admin's, Django admin's
+# and the API documentation's assets (40 MB) are left out: compressing them would take most of a test's time, and
+# no page of the public site or the workspaces loads them.
+ADMIN_ASSETS = ["admin", "wagtail*", "rest_framework", "drf_spectacular_sidecar", "guardian"]
+
+
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn as the README's Production section starts it, its access log naming the worker of each request.
+
+    The worker timeout is longer than gunicorn's 30 s: a machine shared with other work may pause a worker that
+    long, and a killed worker would fail the test for the machine's sake, not the portal's.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "portal.wsgi",
+        "-w",
+        str(workers),
+        "-b",
+        f"{host}:{port}",
+        "--timeout",
+        "90",
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        "worker=%(p)s %(m)s %(U)s %(s)s",
+    ]
+
+
+def production_environment(var_dir: Path) -> dict[str, str]:
+    """The variables of a production deployment on the loopback: no TLS in front of it, so no HTTPS redirect."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(var_dir / "static"),
+    }
+
+
+def collect_static(static_root: Path) -> None:
+    """`collectstatic` into `static_root` with the production storage (hashed names and a manifest, compressed
+    copies), in this process: the settings of the test run are DEBUG ones, the storage is the production one."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages, STATIC_ROOT=static_root):
+        call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=ADMIN_ASSETS)
 
 
 class Portal:
-    """The web server and the task consumer of one test, as `make run` starts them.
+    """The web server and the task consumers of one test, as `make run` starts them, or in a production `shape`.
 
     `environment`: more variables for the processes (the test's shortened delivery timings).
     """
 
-    def __init__(self, var_dir: Path, sink: SmtpSink, database: SharedDatabase, **environment: str):
+    def __init__(
+        self, var_dir: Path, sink: SmtpSink, database: SharedDatabase, *, shape: Shape = MAKE_RUN, **environment: str
+    ):
         self.var_dir = var_dir
         self.database = database
+        self.shape = shape
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api = Api(self.base_url)
         self.processes: list[Process] = []
+        self.consumers: list[Process] = []
         env = {
             key: value
             for key, value in os.environ.items()
@@ -328,6 +405,7 @@ class Portal:
                 "SITE_URL": self.base_url,
                 "HUEY_WORKERS": "2",
                 **database.environment(),
+                **(production_environment(var_dir) if shape.web_workers else {}),
                 **environment,
             }
         )
@@ -361,8 +439,17 @@ class Portal:
         if self.queue is not None:
             self.queue.acquire()
         self.database.publish()
-        self.web = self._spawn("web server", web_command("127.0.0.1", self.port))
-        self.consumer = self.start_consumer()
+        if self.shape.web_workers:
+            collect_static(Path(self.env["STATIC_ROOT"]))
+            self.web = self._spawn("web server", gunicorn_command("127.0.0.1", self.port, self.shape.web_workers))
+        else:
+            self.web = self._spawn("web server", web_command("127.0.0.1", self.port))
+        # Every consumer is spawned before any is waited for: they start side by side, as the web server does.
+        starting = [self._spawn("task consumer", consumer_command()) for _ in range(self.shape.consumers)]
+        for consumer in starting:
+            self._wait_started(consumer)
+        self.consumers = starting
+        self.consumer = starting[-1]
         wait_until(
             self._healthy,
             timeout=90,
@@ -381,14 +468,33 @@ class Portal:
             client.close()
 
     def start_consumer(self) -> Process:
-        self.consumer = self._spawn("task consumer", consumer_command())
+        """One more consumer; `consumer` is the latest started."""
+        self.consumer = self._wait_started(self._spawn("task consumer", consumer_command()))
+        self.consumers.append(self.consumer)
+        return self.consumer
+
+    def _wait_started(self, consumer: Process) -> Process:
         wait_until(
-            lambda: "consumer started" in self.consumer.output().lower(),
+            lambda: "consumer started" in consumer.output().lower(),
             timeout=90,
-            message=lambda: f"The task consumer did not start:\n{self.consumer.output()}",
+            message=lambda: f"The task consumer did not start:\n{consumer.output()}",
             check=self.check_alive,
         )
-        return self.consumer
+        return consumer
+
+    def get(self, path: str) -> Response:
+        """A page as a browser asks for it: any path of the site, not only the API's."""
+        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            client.request("GET", path, headers={"Accept": "text/html", "Connection": "close"})
+            answer = client.getresponse()
+            return Response("GET", path, answer.status, answer.read())
+        finally:
+            client.close()
+
+    def web_workers_that_answered(self) -> set[str]:
+        """The gunicorn workers (their process ids) that answered at least one request, from the access log."""
+        return set(re.findall(r"^worker=<(\d+)>", self.web.output(tail=None), flags=re.MULTILINE))
 
     def kill_consumer(self) -> None:
         """SIGKILL: the consumer dies at once, whatever it was doing."""
@@ -398,12 +504,26 @@ class Portal:
 
     def stop_consumer(self) -> None:
         """SIGINT, as Ctrl-C: the consumer finishes the tasks in hand and stops."""
-        self.consumer.stopping = True
-        self.consumer.popen.send_signal(signal.SIGINT)
+        self._interrupt(self.consumer)
+        self._wait_stopped(self.consumer)
+
+    def stop_consumers(self) -> None:
+        """SIGINT to every running consumer at once; each finishes the tasks in hand and stops."""
+        running = [consumer for consumer in self.consumers if not consumer.stopping]
+        for consumer in running:
+            self._interrupt(consumer)
+        for consumer in running:
+            self._wait_stopped(consumer)
+
+    def _interrupt(self, consumer: Process) -> None:
+        consumer.stopping = True
+        consumer.popen.send_signal(signal.SIGINT)
+
+    def _wait_stopped(self, consumer: Process) -> None:
         try:
-            self.consumer.popen.wait(timeout=60)
+            consumer.popen.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"The task consumer did not stop on SIGINT:\n{self.consumer.output()}", pytrace=False)
+            pytest.fail(f"The task consumer did not stop on SIGINT:\n{consumer.output()}", pytrace=False)
 
     def manage(self, *args: str, timeout: float = 120) -> str:
         """Run a management command with the processes' settings; its output, or the test fails with it."""
