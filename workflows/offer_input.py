@@ -111,7 +111,7 @@ class KeywordsField(serializers.ListField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        super().__init__(child=serializers.CharField(max_length=KEYWORD_LENGTH), **kwargs)
+        super().__init__(child=serializers.CharField(allow_blank=True, max_length=KEYWORD_LENGTH), **kwargs)
 
     def run_child_validation(self, data):
         keywords = set()

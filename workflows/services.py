@@ -154,7 +154,9 @@ def _start_moderation(offer: OfferPage, *, by) -> None:
 def submit_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     """Send a draft to moderation: the company administrator first (skipped when they wrote it), then the hub."""
     check(offer, "submit", by)
-    offer.save_revision(user=by, log_action=False)
+    # What is moderated is the version last saved: for a live offer, its pending changes, not what is online.
+    version = offer.get_latest_revision_as_object() if offer.live and offer.has_unpublished_changes else offer
+    version.save_revision(user=by, log_action=False)
     _log(offer, "submit", by, comment=comment)
     _start_moderation(offer, by=by)
     return offer

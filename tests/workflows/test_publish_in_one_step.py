@@ -294,3 +294,20 @@ def test_api_change_and_submit_by_a_contact_who_lost_the_right_is_refused_as_a_w
     assert response.status_code == 403
     offer.refresh_from_db()
     assert (offer.status, offer.city) == (S.DRAFT, "Clapiers")
+
+
+def test_a_revision_saved_as_a_draft_then_submitted_is_the_version_moderated(client, on_commit, people):
+    offer = draft_of(people, author="admin")
+    services.submit_offer(offer, by=people["admin"])
+    services.approve_offer(offer, by=people["moderator"])
+    services.renew_offer(OfferPage.objects.get(pk=offer.pk), by=people["admin"])
+    services.request_changes(OfferPage.objects.get(pk=offer.pk), by=people["moderator"], comment="Les dates ?")
+    client.force_login(people["admin"])
+    client.post(f"/espace/offres/{offer.pk}/modifier/", {**FORM, "mission": "Mission revue, enregistrée d'abord."})
+
+    with on_commit():
+        client.post(f"/espace/offres/{offer.pk}/action/submit/")
+
+    offer.refresh_from_db()
+    assert (offer.status, offer.mission) == (S.AWAITING_HUB_VALIDATION, "Suivre la qualité de la production.")
+    assert offer.get_latest_revision_as_object().mission == "Mission revue, enregistrée d'abord."
