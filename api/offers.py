@@ -1,6 +1,7 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -12,13 +13,14 @@ from rest_framework.views import APIView
 
 from api.pagination import PortalPagination
 from cms_pages.forms import OfferSearchForm
-from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage
+from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
 from portal.ids import MAX_ID
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from workflows import services, visits, workspace
 from workflows.models import Campaign
+from workflows.offer_input import OfferInput, edited_version
 
 
 class OfferSerializer(serializers.ModelSerializer):
@@ -151,31 +153,19 @@ def _id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class OfferWriteSerializer(serializers.Serializer):
-    """The documented fields of an offer, bounded as their columns are; the service validates them (shared with
-    the web form)."""
+class OfferWriteSerializer(OfferInput):
+    """The offer's fields, checked by the offer's schema (the web form's rules), with what only the API sends."""
 
-    company = _id_field(required=False)
-    title = serializers.CharField(required=False, max_length=255)
-    internship_type = serializers.ChoiceField(InternshipType.choices, required=False)
-    mission = serializers.CharField(required=False)
-    profile_sought = serializers.CharField(required=False, allow_blank=True)
-    study_level = serializers.ChoiceField(StudyLevel.choices, required=False)
-    duration_weeks = serializers.IntegerField(required=False, min_value=1, max_value=SMALLINT_MAX)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    city = serializers.CharField(required=False, max_length=120)
-    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166-1 alpha-2 code")
-    sector = serializers.CharField(required=False, max_length=2, help_text="NACE rev. 2 division code")
-    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
-    remuneration = serializers.DecimalField(
-        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    company = _id_field(required=False, help_text="the company's id (creation only)")
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: save and submit for validation in one step (« Publier »); refused as a whole when the "
+        "offer may not be submitted",
     )
-    places = serializers.IntegerField(required=False, min_value=1, max_value=SMALLINT_MAX)
-    campaign = _id_field(required=False, allow_null=True)
-    target_countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
-    target_organisations = serializers.ListField(child=_id_field(), required=False)
-    target_programmes = serializers.ListField(child=_id_field(), required=False)
+
+    class Meta(OfferInput.Meta):
+        fields = [*OfferInput.Meta.fields, "company", "submit"]
 
 
 class ActionSerializer(serializers.Serializer):
@@ -196,13 +186,6 @@ def get_offer(request, offer_id: int) -> OfferPage:
     if offer is None or not access.offers.visible(request.user, offer):
         raise NotFound
     return offer
-
-
-def _payload(request) -> dict:
-    data = OfferWriteSerializer(data=request.data)
-    data.is_valid(raise_exception=True)
-    # Only the fields the caller sent, in the raw form the service validates.
-    return {key: request.data[key] for key in data.validated_data if key in request.data}
 
 
 class OfferSummarySerializer(serializers.ModelSerializer):
@@ -325,14 +308,17 @@ class OfferListView(APIView):
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})
     def post(self, request):
-        data = _payload(request)
+        checked = OfferWriteSerializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        data = dict(checked.validated_data)
         company_id = data.pop("company", None)
+        submit = data.pop("submit")
         if company_id is None:
-            raise DRFValidationError({"company": ["This field is required."]})
+            raise DRFValidationError({"company": [_("This field is required.")]})
         company = OrganisationPage.objects.companies().filter(pk=company_id).first()
         if company is None:
-            raise DRFValidationError({"company": ["Unknown company."]})
-        offer = services.create_offer(company, data, by=request.user)
+            raise DRFValidationError({"company": [_("Unknown company.")]})
+        offer = services.create_offer(company, data, by=request.user, submit=submit)
         offer = offers_with_details().get(pk=offer.pk)
         return Response(OfferSerializer(offer, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
@@ -352,9 +338,14 @@ class OfferDetailView(APIView):
         if not request.user.is_authenticated:
             self.permission_denied(request)
         offer = get_offer(request, offer_id)
-        data = _payload(request)
+        # Who may change it, and in which status, before what the change holds.
+        services.check(offer, "edit", request.user)
+        checked = OfferWriteSerializer(edited_version(offer), data=request.data, partial=True)
+        checked.is_valid(raise_exception=True)
+        data = dict(checked.validated_data)
         data.pop("company", None)
-        services.update_offer(offer, data, by=request.user)
+        submit = data.pop("submit", False)
+        services.update_offer(offer, data, by=request.user, submit=submit)
         offer = offers_with_details().get(pk=offer.pk)
         return Response(OfferSerializer(offer, context={"request": request}).data)
 

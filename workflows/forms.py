@@ -1,4 +1,5 @@
-"""Web forms of the company workspace. They parse what was typed; the services decide what is valid."""
+"""Web forms of the company workspace. They parse what was typed; the offer's schema (`workflows.offer_input`) and
+the services decide what is valid."""
 
 from django import forms
 from django.utils.translation import get_language
@@ -7,10 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from cms_pages.models import OfferPage, OrganisationPage, Programme
 from portal.reference.choices import InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
-from workflows import workspace
+from workflows import offer_input, workspace
 from workflows.models import Campaign
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _shown_as(field: forms.Field, rule) -> None:
+    """Show a form field as the schema's rule for it reads: required or not, its length and bounds (the browser's
+    hints; the schema checks)."""
+    field.required = offer_input.refuses_empty(rule)
+    limits = {
+        "maxlength": getattr(rule, "max_length", None),
+        "min": getattr(rule, "min_value", None),
+        "max": getattr(rule, "max_value", None),
+    }
+    field.widget.attrs.update({attr: str(limit) for attr, limit in limits.items() if limit is not None})
 
 
 class ProgrammeChoiceField(forms.ModelMultipleChoiceField):
@@ -19,28 +32,28 @@ class ProgrammeChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OfferForm(forms.Form):
-    """Every field of an offer, in the four steps of the guide, on one page."""
+    """Every field of an offer, in the four steps of the guide, on one page.
+
+    The fields say how each input is shown (labels, help texts, widgets, choices); what is valid is the offer's
+    schema's to say (`offer_input.OfferInput`, the same rules as the API's): the form hands it what was typed and
+    shows its errors. Its `cleaned_data` is the schema's validated data, as the services take it.
+    """
 
     # 1. The internship
-    title = forms.CharField(label=_("Title"), max_length=255)
+    title = forms.CharField(label=_("Title"))
     internship_type = forms.ChoiceField(
         label=_("Type of internship"), choices=InternshipType.choices, widget=forms.RadioSelect
     )
     mission = forms.CharField(label=_("Mission"), widget=forms.Textarea)
     study_level = forms.ChoiceField(label=_("Study level"), choices=[("", "—"), *StudyLevel.choices])
-    duration_weeks = forms.IntegerField(label=_("Duration (weeks)"), min_value=1)
-    places = forms.IntegerField(label=_("Number of places"), min_value=1, initial=1)
+    duration_weeks = forms.IntegerField(label=_("Duration (weeks)"))
+    places = forms.IntegerField(label=_("Number of places"), initial=1)
     sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector of activity"))
-    keywords = forms.CharField(
-        label=_("Keywords"), required=False, help_text=_("Comma-separated: they guide students' searches.")
-    )
-    remuneration = forms.DecimalField(
-        label=_("Monthly remuneration (EUR)"), required=False, min_value=0, max_digits=8, decimal_places=2
-    )
+    keywords = forms.CharField(label=_("Keywords"), help_text=_("Comma-separated: they guide students' searches."))
+    remuneration = forms.DecimalField(label=_("Monthly remuneration (EUR)"), decimal_places=2)
     # 2. The profile sought
     profile_sought = forms.CharField(
         label=_("Profile sought"),
-        required=False,
         widget=forms.Textarea,
         help_text=_(
             "Important: this text is used to match your offer with the students' profiles and requests, "
@@ -49,27 +62,24 @@ class OfferForm(forms.Form):
     )
     # 3. Dates and place
     start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE_INPUT)
-    city = forms.CharField(label=_("City"), max_length=120)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
+    city = forms.CharField(label=_("City"))
     country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"))
     # 4. Targeting and campaign
     campaign = forms.ModelChoiceField(
         Campaign.objects.all(),
         label=_("Campaign"),
-        required=False,
         help_text=_("Empty: the current campaign."),
     )
     target_countries = forms.ModelMultipleChoiceField(
         Country.objects.all(),
         label=_("Target countries"),
-        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Only students of these countries see the offer. Empty: every country."),
     )
     target_organisations = forms.ModelMultipleChoiceField(
         OrganisationPage.objects.schools().order_by("title"),
         label=_("Target training organisations"),
-        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only the students of these organisations see the offer. Empty: every organisation."),
     )
@@ -78,7 +88,6 @@ class OfferForm(forms.Form):
         .select_related("organisation")
         .order_by("organisation__title", "name"),
         label=_("Target programmes"),
-        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only the students of these programmes see the offer. Empty: every programme."),
     )
@@ -108,31 +117,37 @@ class OfferForm(forms.Form):
         by_name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
         for name in ("country", "target_countries"):
             self.fields[name].queryset = Country.objects.order_by(by_name)
+        self.schema = offer_input.OfferInput()
+        for name, field in self.fields.items():
+            _shown_as(field, self.schema.fields[name])
 
     @classmethod
     def initial_for(cls, offer: OfferPage) -> dict:
         """What the form shows for an existing offer: its latest version, pending changes included."""
-        source = offer.get_latest_revision_as_object() if offer.has_unpublished_changes else offer
-        return {
-            "title": source.title,
-            "internship_type": source.internship_type,
-            "mission": source.mission,
-            "study_level": source.study_level,
-            "duration_weeks": source.duration_weeks,
-            "places": source.places,
-            "sector": source.sector_id,
-            "keywords": ", ".join(source.keyword_list),
-            "remuneration": source.remuneration,
-            "profile_sought": source.profile_sought,
-            "start_date": source.start_date,
-            "end_date": source.end_date,
-            "city": source.city,
-            "country": source.country_id,
-            "campaign": source.campaign_id,
-            "target_countries": [country.pk for country in source.target_countries.all()],
-            "target_organisations": [organisation.pk for organisation in source.target_organisations.all()],
-            "target_programmes": [programme.pk for programme in source.target_programmes.all()],
-        }
+        initial = offer_input.representation(offer)
+        initial["keywords"] = ", ".join(initial["keywords"])
+        return initial
+
+    def typed(self) -> dict:
+        """What was typed, as the schema reads it: an empty input is no value (an empty text stays a text), the
+        keywords a comma-separated list, the multiple choices lists."""
+        values = {}
+        for name in self.fields:
+            value = self[name].data
+            if name == "keywords":
+                value = (value or "").split(",")
+            elif value == "" and not isinstance(self.schema.fields[name], offer_input.PlainTextField):
+                value = None
+            values[name] = value
+        return values
+
+    def _clean_fields(self):
+        # The schema checks every field, with the rules and messages the API has: the form's fields only show them.
+        checked = offer_input.OfferInput(data=self.typed())
+        if checked.is_valid():
+            self.cleaned_data = dict(checked.validated_data)
+        else:
+            self.add_error(None, offer_input.as_django_errors(checked.errors))
 
     def steps(self):
         """[(legend, [bound fields])] in the order of the guide."""
@@ -141,30 +156,6 @@ class OfferForm(forms.Form):
     def fields_with_errors(self) -> list:
         """The bound fields that have an error, in the order they are shown (for the summary above the form)."""
         return [self[name] for _legend, names in self.STEPS for name in names if name in self.errors]
-
-    def offer_data(self) -> dict:
-        """The cleaned data as the plain dict `services.clean_offer_data` validates (codes, pks, lists)."""
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "internship_type": data["internship_type"],
-            "mission": data["mission"],
-            "profile_sought": data.get("profile_sought", ""),
-            "study_level": data["study_level"],
-            "duration_weeks": data["duration_weeks"],
-            "places": data["places"],
-            "start_date": data["start_date"],
-            "end_date": data.get("end_date"),
-            "city": data["city"],
-            "country": data["country"].code,
-            "sector": data["sector"].code,
-            "keywords": [k.strip() for k in data.get("keywords", "").split(",") if k.strip()],
-            "remuneration": data.get("remuneration"),
-            "campaign": data["campaign"].pk if data.get("campaign") else None,
-            "target_countries": [country.code for country in data.get("target_countries", [])],
-            "target_organisations": [organisation.pk for organisation in data.get("target_organisations", [])],
-            "target_programmes": [programme.pk for programme in data.get("target_programmes", [])],
-        }
 
 
 class WorkspaceFilterForm(forms.Form):

@@ -7,9 +7,6 @@ and sends its notifications once the transaction commits.
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,51 +18,18 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
-from cms_pages.models import SMALLINT_MAX, OfferPage, OrganisationPage, Programme
+from cms_pages.models import OfferPage, OrganisationPage
 from portal import access
 from portal.accounts.selectors import company_admins, hub_moderators
 from portal.exceptions import InvalidTransition
 from portal.markup import clean_plain_text
 from portal.notifications.services import notify_many
-from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
-from portal.reference.models import Country, Sector
+from portal.reference.choices import OfferStatus
 from workflows import lifecycle
 from workflows.models import Campaign, CompanyAdminApprovalTask, HubApprovalTask
 
 S = OfferStatus
 ACTIONS = lifecycle.ACTIONS
-
-OFFER_FIELDS = (
-    "title",
-    "internship_type",
-    "mission",
-    "profile_sought",
-    "study_level",
-    "duration_weeks",
-    "start_date",
-    "end_date",
-    "city",
-    "country",
-    "sector",
-    "keywords",
-    "remuneration",
-    "places",
-    "campaign",
-    "target_countries",
-    "target_organisations",
-    "target_programmes",
-)
-REQUIRED_FIELDS = (
-    "title",
-    "internship_type",
-    "mission",
-    "study_level",
-    "duration_weeks",
-    "start_date",
-    "city",
-    "country",
-    "sector",
-)
 
 
 def check(offer: OfferPage, action: str, user) -> None:
@@ -73,158 +37,11 @@ def check(offer: OfferPage, action: str, user) -> None:
     access.offers.require_action(user, action, offer)
 
 
-# Offer data
+# Offer data: validated by `workflows.offer_input.OfferInput` (model instances and clean values) before it comes here.
 
 
-def _parse_date(value, field, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
-
-
-def _parse_int(value, field, errors, minimum=1, maximum=SMALLINT_MAX):
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        errors[field] = [_("Enter a whole number.")]
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        errors[field] = [_("Enter a whole number.")]
-        return None
-    if number < minimum:
-        errors[field] = [_("Ensure this value is at least %(min)s.") % {"min": minimum}]
-        return None
-    if number > maximum:
-        errors[field] = [_("Ensure this value is at most %(max)s.") % {"max": maximum}]
-        return None
-    return number
-
-
-# The columns' lengths: a longer text is refused here rather than by the database.
-TEXT_LENGTHS = {field: OfferPage._meta.get_field(field).max_length for field in ("title", "city")}
-
-
-def clean_offer_data(data: dict, *, partial: bool = False) -> dict:
-    """Validate offer fields shared by the web form and the API; raise ValidationError(field → messages)."""
-    errors: dict[str, list[str]] = {}
-    clean: dict = {}
-    unknown = set(data) - set(OFFER_FIELDS)
-    if unknown:
-        for field in sorted(unknown):
-            errors[field] = [_("Unknown field.")]
-    for field in REQUIRED_FIELDS:
-        # A partial change may leave a required field out, never empty it.
-        if (not partial or field in data) and data.get(field) in (None, "", []):
-            errors[field] = [_("This field is required.")]
+def _apply(offer: OfferPage, data: dict) -> None:
     for field, value in data.items():
-        if field in errors or field not in OFFER_FIELDS:
-            continue
-        if field in ("title", "mission", "profile_sought", "city"):
-            text = (value or "").strip() if isinstance(value, str) else ""
-            if field in REQUIRED_FIELDS and not text:
-                errors[field] = [_("This field is required.")]
-            elif field in TEXT_LENGTHS and len(text) > TEXT_LENGTHS[field]:
-                errors[field] = [_("At most %(max)s characters.") % {"max": TEXT_LENGTHS[field]}]
-            else:
-                clean[field] = text
-        elif field == "internship_type":
-            if value not in InternshipType.values:
-                errors[field] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(InternshipType.values)}]
-            else:
-                clean[field] = value
-        elif field == "study_level":
-            if value not in StudyLevel.values:
-                errors[field] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(StudyLevel.values)}]
-            else:
-                clean[field] = value
-        elif field in ("duration_weeks", "places"):
-            clean[field] = _parse_int(value, field, errors)
-        elif field in ("start_date", "end_date"):
-            clean[field] = _parse_date(value, field, errors)
-        elif field == "country":
-            if not Country.objects.filter(code=value).exists():
-                errors[field] = [_("Unknown country code.")]
-            else:
-                clean["country_id"] = value
-        elif field == "sector":
-            if not Sector.objects.filter(code=value).exists():
-                errors[field] = [_("Unknown sector code.")]
-            else:
-                clean["sector_id"] = value
-        elif field == "remuneration":
-            if value in (None, ""):
-                clean[field] = None
-            else:
-                try:
-                    amount = Decimal(str(value))
-                    if not amount.is_finite():
-                        raise InvalidOperation
-                    amount = amount.quantize(Decimal("0.01"))
-                except (InvalidOperation, ValueError):
-                    errors[field] = [_("Enter an amount in euros.")]
-                else:
-                    if amount < 0 or amount >= Decimal("1000000"):
-                        errors[field] = [_("Enter an amount between 0 and 999999.99.")]
-                    else:
-                        clean[field] = amount
-        elif field == "keywords":
-            if not isinstance(value, list | tuple) or not all(isinstance(k, str) for k in value):
-                errors[field] = [_("Give a list of keywords.")]
-            else:
-                clean[field] = sorted({k.strip()[:100] for k in value if k.strip()})
-        elif field == "campaign":
-            if value in (None, ""):
-                clean["campaign_id"] = None
-            elif not Campaign.objects.filter(pk=value).exists():
-                errors[field] = [_("Unknown campaign.")]
-            else:
-                clean["campaign_id"] = int(value)
-        elif field in ("target_countries", "target_organisations", "target_programmes"):
-            clean[field] = _clean_targets(field, value, errors)
-    start, end = clean.get("start_date"), clean.get("end_date")
-    if start and end and end < start:
-        errors["end_date"] = [_("The end date must not be before the start date.")]
-    if errors:
-        raise ValidationError(errors)
-    return clean
-
-
-def _clean_targets(field: str, value, errors: dict):
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list | tuple):
-        errors[field] = [_("Give a list.")]
-        return []
-    if field == "target_countries":
-        codes = {str(v) for v in value}
-        found = list(Country.objects.filter(code__in=codes))
-        if len(found) != len(codes):
-            errors[field] = [_("Unknown country code.")]
-        return found
-    try:
-        ids = {int(v) for v in value}
-    except (TypeError, ValueError):
-        errors[field] = [_("Give a list of identifiers.")]
-        return []
-    if field == "target_organisations":
-        found = list(OrganisationPage.objects.schools().filter(pk__in=ids))
-        message = _("Only existing training organisations can be targeted.")
-    else:
-        found = list(Programme.objects.filter(pk__in=ids, organisation__kind="school").select_related("organisation"))
-        message = _("Only programmes of existing training organisations can be targeted.")
-    if len(found) != len(ids):
-        errors[field] = [message]
-    return found
-
-
-def _apply(offer: OfferPage, clean: dict) -> None:
-    for field, value in clean.items():
         if field in ("keywords", "target_countries", "target_organisations", "target_programmes"):
             getattr(offer, field).set(value)
         else:
@@ -252,51 +69,50 @@ def _set_status(offer: OfferPage, status: str) -> None:
 
 
 @transaction.atomic
-def create_offer(company: OrganisationPage, data: dict, *, by) -> OfferPage:
-    """A company administrator or an allowed secondary contact writes a new draft offer."""
+def create_offer(company: OrganisationPage, data: dict, *, by, submit: bool = False) -> OfferPage:
+    """A company administrator or an allowed secondary contact writes a new offer from `OfferInput`'s validated
+    data: a draft, or, with `submit` (« Publier »), a draft sent to moderation at once — both or neither."""
     if not access.offers.can_create(by, company):
         raise PermissionDenied
-    clean = clean_offer_data(data)
-    campaign_id = clean.pop("campaign_id", None)
-    if campaign_id is None:
-        current = Campaign.current()
-        campaign_id = current.pk if current else None
+    data = dict(data)
+    campaign = data.pop("campaign", None) or Campaign.current()
     offer = OfferPage(
-        title=clean["title"],
-        slug=_unique_slug(company, clean["title"]),
+        title=data["title"],
+        slug=_unique_slug(company, data["title"]),
         author=by,
         company=company,
         status=S.DRAFT,
         live=False,
-        campaign_id=campaign_id,
+        campaign=campaign,
     )
-    _apply(offer, {k: v for k, v in clean.items() if k != "title"})
+    _apply(offer, {k: v for k, v in data.items() if k != "title"})
     company.add_child(instance=offer)
     offer.save_revision(user=by, log_action=False)
     access.offers.grant_author(by, offer)
     _log(offer, "create", by)
+    if submit:
+        submit_offer(offer, by=by)
     return offer
 
 
 @transaction.atomic
-def update_offer(offer: OfferPage, data: dict, *, by) -> OfferPage:
-    """Change a draft; a published offer is changed by renewing it (through moderation again)."""
+def update_offer(offer: OfferPage, data: dict, *, by, submit: bool = False) -> OfferPage:
+    """Change a draft with `OfferInput`'s validated data (a partial change keeps the fields left out); with `submit`
+    (« Publier »), send it to moderation in the same step — both or neither. A published offer is changed by
+    renewing it (through moderation again)."""
     check(offer, "edit", by)
-    clean = clean_offer_data(data, partial=True)
-    if "start_date" in clean or "end_date" in clean:
-        start = clean.get("start_date", offer.start_date)
-        end = clean.get("end_date", offer.end_date)
-        if start and end and end < start:
-            raise ValidationError({"end_date": [_("The end date must not be before the start date.")]})
     if offer.live:
         # A live offer sent back for changes: the approved version stays online, the changes wait in a revision.
         offer = offer.get_latest_revision_as_object()
-        _apply(offer, clean)
+        _apply(offer, data)
     else:
-        _apply(offer, clean)
+        _apply(offer, data)
         offer.save()
     offer.save_revision(user=by, log_action=False)
     _log(offer, "edit", by)
+    if submit:
+        # The version just saved is the one moderated (for a live offer, the revision, not what is online).
+        submit_offer(offer, by=by)
     return offer
 
 
@@ -338,7 +154,9 @@ def _start_moderation(offer: OfferPage, *, by) -> None:
 def submit_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     """Send a draft to moderation: the company administrator first (skipped when they wrote it), then the hub."""
     check(offer, "submit", by)
-    offer.save_revision(user=by, log_action=False)
+    # What is moderated is the version last saved: for a live offer, its pending changes, not what is online.
+    version = offer.get_latest_revision_as_object() if offer.live and offer.has_unpublished_changes else offer
+    version.save_revision(user=by, log_action=False)
     _log(offer, "submit", by, comment=comment)
     _start_moderation(offer, by=by)
     return offer
@@ -544,19 +362,14 @@ def archive_for_campaign_end(offer: OfferPage) -> None:
 def renew_offer(
     offer: OfferPage, *, by, data: dict | None = None, campaign: Campaign | None = None, comment: str = ""
 ) -> OfferPage:
-    """Renew/edit (♻): apply the changes, attach the offer to the new campaign, and moderate it again.
+    """Renew/edit (♻): apply the changes (`OfferInput`'s validated data), attach the offer to the new campaign, and
+    moderate it again.
 
     A live offer stays online with its approved content until the new version is approved.
     """
     check(offer, "renew", by)
     if data:
-        clean = clean_offer_data(data, partial=True)
-        clean.pop("campaign_id", None)
-        start = clean.get("start_date", offer.start_date)
-        end = clean.get("end_date", offer.end_date)
-        if start and end and end < start:
-            raise ValidationError({"end_date": [_("The end date must not be before the start date.")]})
-        _apply(offer, clean)
+        _apply(offer, {field: value for field, value in data.items() if field != "campaign"})
     target = campaign or Campaign.current()
     if target is not None:
         # The campaign is the page's own, like its status: a live offer is renewed at once.

@@ -120,28 +120,39 @@ def workspace(request, company_id: int):
     return render(request, "workflows/workspace.html", context)
 
 
+def _saved_message(published: bool) -> str:
+    return _("The offer was submitted for validation.") if published else _("The offer was saved as a draft.")
+
+
 @login_required
 def offer_create(request, company_id: int):
-    """« + Diffuser une offre »: the offer form; the offer is saved as a draft of the company."""
+    """« + Diffuser une offre »: the offer form; « Enregistrer le brouillon » saves a draft of the company,
+    « Publier » saves it and submits it for validation in one step."""
     company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    if not access.offers.can_create(request.user, company):
+    capabilities = access.offers.workspace(request.user, company)
+    if not capabilities.can_create:
         raise PermissionDenied
     current = Campaign.current()
     form = OfferForm(request.POST or None, initial={"campaign": current.pk if current else None})
+    publish = "publish" in request.POST
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_offer(company, form.offer_data(), by=request.user)
+            services.create_offer(company, form.cleaned_data, by=request.user, submit=publish)
         except ValidationError as error:
             _errors_to_form(form, error)
+        except InvalidTransition as error:
+            form.add_error(None, error.message)
         else:
-            messages.success(request, _("The offer was saved as a draft."))
+            messages.success(request, _saved_message(publish))
             return redirect(_workspace_url(company.pk, "to_validate"))
-    return render(request, "workflows/offer_form.html", {"company": company, "form": form, "offer": None})
+    context = {"company": company, "form": form, "offer": None, "may_publish": capabilities.may_publish()}
+    return render(request, "workflows/offer_form.html", context)
 
 
 @login_required
 def offer_edit(request, offer_id: int):
-    """« ♻ Renouveler/éditer »: a draft is edited in place; any other offer is renewed and moderated again."""
+    """« ♻ Renouveler/éditer »: a draft is edited in place (and, with « Publier », submitted in the same step); any
+    other offer is renewed and moderated again."""
     offer = get_object_or_404(OfferPage.objects.select_related("company"), pk=offer_id)
     if not access.offers.visible(request.user, offer):
         raise Http404
@@ -153,27 +164,37 @@ def offer_edit(request, offer_id: int):
     except InvalidTransition as error:
         messages.error(request, error.message)
         return redirect(_workspace_url(offer.company_id))
+    may_publish = action == "edit" and access.offers.workspace(request.user, offer.company).may_publish(offer)
     form = OfferForm(request.POST or None, initial=OfferForm.initial_for(offer))
+    publish = action == "edit" and "publish" in request.POST
     if request.method == "POST" and form.is_valid():
-        data = form.offer_data()
+        data = form.cleaned_data
         try:
             if action == "edit":
-                services.update_offer(offer, data, by=request.user)
+                services.update_offer(offer, data, by=request.user, submit=publish)
             else:
-                campaign = form.cleaned_data.get("campaign")
-                services.renew_offer(offer, by=request.user, data=data, campaign=campaign)
+                services.renew_offer(offer, by=request.user, data=data, campaign=data.get("campaign"))
         except ValidationError as error:
             _errors_to_form(form, error)
         except InvalidTransition as error:
-            messages.error(request, error.message)
-            return redirect(_workspace_url(offer.company_id))
+            if not publish:
+                messages.error(request, error.message)
+                return redirect(_workspace_url(offer.company_id))
+            # Saving and submitting go together: neither was done, the form shows why.
+            form.add_error(None, error.message)
         else:
             if action == "edit":
-                messages.success(request, _("The offer was saved as a draft."))
+                messages.success(request, _saved_message(publish))
             else:
                 messages.success(request, _("The offer was sent for validation again."))
             return redirect(_workspace_url(offer.company_id, "to_validate"))
-    context = {"company": offer.company, "form": form, "offer": offer, "renewing": action == "renew"}
+    context = {
+        "company": offer.company,
+        "form": form,
+        "offer": offer,
+        "renewing": action == "renew",
+        "may_publish": may_publish,
+    }
     return render(request, "workflows/offer_form.html", context)
 
 

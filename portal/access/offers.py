@@ -220,6 +220,14 @@ class Workspace:
             and self.may(action, offer)
         ]
 
+    def may_publish(self, offer: OfferPage | None = None) -> bool:
+        """Does the offer form offer « Publier » (save and submit for validation in one step) beside « Enregistrer
+        le brouillon »? For a new offer, whoever may write one (they become its author); for a draft, whoever may
+        submit it."""
+        if offer is None:
+            return self.can_create
+        return "submit" in self.actions(offer)
+
 
 def _holds(user, perm: str, target) -> Exists:
     return Exists(

@@ -13,7 +13,7 @@ from tests.factories import (
     secondary_contact,
     student,
 )
-from workflows import services
+from workflows import offer_input, services
 
 
 def offers_in_every_tab(company, author, count):
@@ -78,17 +78,19 @@ def test_secondary_contact_sees_only_the_offers_they_wrote(api_client):
     OfferFactory(parent=company, author=admin, title="De l'administrateur", status=OfferStatus.DRAFT)
     mine = services.create_offer(
         company,
-        {
-            "title": "La mienne",
-            "internship_type": "discovery",
-            "mission": "M",
-            "study_level": "master",
-            "duration_weeks": 4,
-            "start_date": "2027-03-01",
-            "city": "Mons",
-            "country": "BE",
-            "sector": "62",
-        },
+        offer_input.validate(
+            {
+                "title": "La mienne",
+                "internship_type": "discovery",
+                "mission": "M",
+                "study_level": "master",
+                "duration_weeks": 4,
+                "start_date": "2027-03-01",
+                "city": "Mons",
+                "country": "BE",
+                "sector": "62",
+            }
+        ),
         by=contact,
     )
     api_client.force_authenticate(contact)

@@ -20,6 +20,7 @@ from tests.browser.support import browser_test, sign_in
 from tests.factories import ProgrammeFactory, hub_moderator, school_staff, student
 from tests.recruitment.files import cv, letter, pdf_bytes, upload
 from tests.security.payloads import NASTIEST
+from workflows import offer_input
 from workflows import services as offer_services
 
 pytestmark = browser_test
@@ -85,10 +86,12 @@ def hostile(company, admin):
         "sector": "62",
         "keywords": NASTIEST[:3],
     }
-    offer = offer_services.create_offer(company, data, by=admin)
+    offer = offer_services.create_offer(company, offer_input.validate(data), by=admin)
     offer_services.submit_offer(offer, by=admin)
     offer_services.approve_offer(offer, by=moderator)
-    waiting = offer_services.create_offer(company, {**data, "title": f"Second {NASTIEST[3]}"}, by=contact)
+    waiting = offer_services.create_offer(
+        company, offer_input.validate({**data, "title": f"Second {NASTIEST[3]}"}), by=contact
+    )
     offer_services.submit_offer(waiting, by=contact)
     offer_services.approve_offer(waiting, by=admin)
 

@@ -1,4 +1,5 @@
-"""An offer's numbers stay within their columns on every database: the model, the services and the web form."""
+"""An offer's numbers stay within their columns on every database: the model, the offer's schema (what the services
+are given) and the web form."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from cms_pages.models import SMALLINT_MAX, OfferPage, Programme
 from portal.reference.choices import OfferStatus
 from tests.factories import CompanyFactory, OfferFactory, ProgrammeFactory, company_admin
-from workflows import services
+from workflows import offer_input, services
 
 pytestmark = pytest.mark.django_db
 
@@ -67,27 +68,27 @@ def test_programme_year_beyond_its_column_is_refused():
     "field, value",
     [("places", 40000), ("duration_weeks", 70000), ("places", "32768"), ("places", True), ("duration_weeks", 2.5)],
 )
-def test_offer_service_refuses_a_number_that_is_not_a_small_whole_number(company, admin, field, value):
+def test_offer_write_refuses_a_number_that_is_not_a_small_whole_number(company, admin, field, value):
     data = {**OFFER_FORM, field: value}
 
     with pytest.raises(ValidationError) as refused:
-        services.create_offer(company, data, by=admin)
+        services.create_offer(company, offer_input.validate(data), by=admin)
 
     assert field in refused.value.message_dict
     assert not OfferPage.objects.exists()
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999999"])
-def test_offer_service_refuses_a_remuneration_that_is_not_an_amount(company, admin, value):
+def test_offer_write_refuses_a_remuneration_that_is_not_an_amount(company, admin, value):
     with pytest.raises(ValidationError) as refused:
-        services.create_offer(company, {**OFFER_FORM, "remuneration": value}, by=admin)
+        services.create_offer(company, offer_input.validate({**OFFER_FORM, "remuneration": value}), by=admin)
 
     assert "remuneration" in refused.value.message_dict
 
 
-def test_offer_service_refuses_a_city_longer_than_its_column(company, admin):
+def test_offer_write_refuses_a_city_longer_than_its_column(company, admin):
     with pytest.raises(ValidationError) as refused:
-        services.create_offer(company, {**OFFER_FORM, "city": "C" * 121}, by=admin)
+        services.create_offer(company, offer_input.validate({**OFFER_FORM, "city": "C" * 121}), by=admin)
 
     assert "city" in refused.value.message_dict
 

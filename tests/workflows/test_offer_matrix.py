@@ -18,7 +18,7 @@ from portal.accounts.models import Membership
 from portal.accounts.services import set_contact_rights
 from portal.reference.choices import OfferStatus as S
 from tests.factories import CompanyFactory, HubFactory, company_admin, hub_moderator, secondary_contact, student
-from workflows import services
+from workflows import offer_input, services
 
 OFFER = {
     "title": "Stagiaire développeur web",
@@ -81,7 +81,7 @@ ROUTE = (
 @pytest.fixture
 def offer_in(actors):
     def build(status):
-        offer = services.create_offer(actors["company"], OFFER, by=actors["author"])
+        offer = services.create_offer(actors["company"], offer_input.validate(OFFER), by=actors["author"])
         for reached, step in ROUTE:
             if offer.status == status:
                 break

@@ -18,7 +18,7 @@ from tests.factories import (
     secondary_contact,
     student,
 )
-from workflows import services
+from workflows import offer_input, services
 from workflows.models import Campaign
 
 S = OfferStatus
@@ -240,10 +240,11 @@ def test_request_changes_needs_a_comment_and_returns_the_offer_to_its_author(cli
 
 
 def services_data(**changes) -> dict:
+    """The offer form's data, checked by the offer's schema as the services take it."""
     data = offer_form(**changes)
     data["keywords"] = [k.strip() for k in data["keywords"].split(",")]
     data.pop("campaign")
-    return data
+    return offer_input.validate(data)
 
 
 @pytest.mark.django_db
