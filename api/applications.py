@@ -4,7 +4,6 @@ The views are thin: `portal.recruitment.services` decides and writes, `portal.ac
 scopes the lists; the web pages (`portal/recruitment/views.py`) call the same functions.
 """
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -349,9 +348,4 @@ class OfferApplicationsExportView(APIView):
         if fmt not in exports.FORMATS:
             raise NotFound
         offer, applications = _offer_applications(request, offer_id)
-        content, content_type = exports.export(applications, fmt)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{exports.filename(f"candidatures-{offer.number}", fmt)}"'
-        )
-        return response
+        return exports.response(applications, fmt, label=f"candidatures-{offer.number}")

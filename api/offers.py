@@ -106,6 +106,10 @@ class OfferSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
             return []
+        # A list passes the caller's capabilities in each company of its page, read at once.
+        capabilities = self.context.get("workspaces", {}).get(offer.company_id)
+        if capabilities is not None:
+            return capabilities.actions(offer)
         return access.offers.actions(request.user, offer)
 
 
@@ -298,7 +302,7 @@ class OfferListView(APIView):
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
         found = search_offers(request.user, form.cleaned_data)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(found.offers, request, view=self)
+        page = paginator.paginate_counted(found.offers, found.count, request, view=self)
         response = paginator.get_paginated_response(
             OfferSummarySerializer(page, many=True, context={"request": request}).data
         )
@@ -485,7 +489,8 @@ class ModerationQueueView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(offers, request, view=self)
         # Whoever decides on an offer works on it: its author is shown (the web page shows it too).
-        context = {"request": request, "company_side": True}
+        workspaces = access.offers.workspaces(request.user, {offer.company_id for offer in page})
+        context = {"request": request, "company_side": True, "workspaces": workspaces}
         return paginator.get_paginated_response(OfferSerializer(page, many=True, context=context).data)
 
 

@@ -10,8 +10,16 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from cms_pages.models import OfferPage
+from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import MAX_QUERY_LENGTH, WORD, validate_search_words
+
+# What the API fields of a page type read from other rows (`api_fields`), joined or prefetched once per listing.
+LISTING_JOINS = {
+    OfferPage: lambda offers: offers.select_related("company").prefetch_related("keywords"),
+    OrganisationPage: lambda organisations: organisations.select_related("logo", "reference_hub").prefetch_related(
+        "keywords", "programmes"
+    ),
+}
 
 # Far beyond any listing of the portal, well within what a database takes as an OFFSET.
 MAX_OFFSET = 1_000_000
@@ -80,6 +88,12 @@ class PublicPagesAPIViewSet(BoundedQueryMixin, PagesAPIViewSet):
     def get_base_queryset(self):
         # Every listing, detail, `find` and `child_of` lookup starts from here.
         return super().get_base_queryset().exclude(pk__in=OfferPage.objects.targeted().values("pk"))
+
+    def get_queryset(self):
+        """Filtered to one page type (`?type=`), the rows come with what their API fields read: no query per row."""
+        queryset = super().get_queryset()
+        listing = LISTING_JOINS.get(queryset.model)
+        return listing(queryset) if listing else queryset
 
 
 class PublicImagesAPIViewSet(BoundedQueryMixin, ImagesAPIViewSet):

@@ -555,6 +555,14 @@ class OfferPage(Page):
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="offer_has_places"),
         ]
+        # The search's filters and orderings within a status (the published offers), and a company's offers by
+        # status (workspace tabs, moderation queue). Country, sector and company are foreign keys: indexed already.
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="offer_status_start_idx"),
+            models.Index(fields=["status", "internship_type"], name="offer_status_type_idx"),
+            models.Index(fields=["status", "study_level"], name="offer_status_level_idx"),
+            models.Index(fields=["company", "status"], name="offer_company_status_idx"),
+        ]
 
     @property
     def number(self) -> str:

@@ -3,7 +3,9 @@
 One function serves the search page (`OfferIndexPage`) and `GET /offers`, so that both list the same
 offers in the same order with the same counts. The full-text part goes through Wagtail's search
 backend (the database backend: SQLite FTS5 or PostgreSQL full text); targeting and filters are plain
-SQL on the result, and the facets are counted over the filtered results, a query per facet.
+SQL on the result. The total and the facets are counted over the filtered results in one aggregate query, so that
+a search costs the same few queries whatever the number of offers: that aggregate, one page of rows (the columns a
+result shows) and its keywords.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +24,7 @@ from cms_pages.models import OfferPage
 from portal import access
 from portal.ids import within_range
 from portal.reference.choices import InternshipType, StudyLevel
+from portal.reference.models import Country, Sector
 
 # What a search may hold. Every word becomes a nested level of the engines' query: the offer search keeps the
 # first `MAX_WORDS` (`cms_pages.search.words`), other searches refuse more (`validate_search_words`).
@@ -52,6 +57,32 @@ FACETS = {
     "level": "study_level",
 }
 CHOICE_LABELS = {"internship_type": InternshipType, "level": StudyLevel}
+# The columns a result shows (the search page's card, the API's summary) and those its address is built from: the
+# page of results reads these only, never the mission or the profile sought.
+LISTED_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "live",
+    "content_type_id",
+    "first_published_at",
+    "status",
+    "company",
+    "company__title",
+    "internship_type",
+    "study_level",
+    "duration_weeks",
+    "start_date",
+    "end_date",
+    "city",
+    "country",
+    "sector",
+    "remuneration",
+    "places",
+)
 ORDER_BY = {
     NEWEST: ("-first_published_at", "-pk"),
     START_DATE: ("start_date", "pk"),
@@ -65,6 +96,21 @@ class OfferSearch:
     offers: QuerySet
     facets: dict[str, list[dict]]
     ordering: str
+    count: int | None = None
+
+    def paginator(self, per_page: int) -> Paginator:
+        """The pages of the results, with the count read with the facets when there is one."""
+        if self.count is None:
+            return Paginator(self.offers, per_page)
+        return CountedPaginator(self.offers, per_page, count=self.count)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of objects (counted with the facets) instead of counting them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
 
 
 def words(query: str) -> list[str]:
@@ -121,33 +167,58 @@ def filter_offers(offers: QuerySet, data: dict) -> QuerySet:
     return offers
 
 
-def facet_counts(offers: QuerySet) -> dict[str, list[dict]]:
-    """{facet: [{"code", "label", "count"}]} over `offers`, most frequent first: one query per facet."""
-    english = (get_language() or "fr").startswith("en")
-    name = "name_en" if english else "name_fr"
-    found = OfferPage.objects.filter(pk__in=offers.order_by().values("pk")).order_by()
-    facets = {}
-    for facet, field in FACETS.items():
-        if facet in CHOICE_LABELS:
-            rows = found.values(field).annotate(count=Count("pk")).order_by("-count", field)
-            labels = dict(CHOICE_LABELS[facet].choices)
-            facets[facet] = [
-                {"code": row[field], "label": str(labels.get(row[field], row[field])), "count": row["count"]}
-                for row in rows
-            ]
-        else:
-            rows = found.values(field, f"{field}__{name}").annotate(count=Count("pk")).order_by("-count", field)
-            facets[facet] = [
-                {"code": row[field], "label": row[f"{field}__{name}"], "count": row["count"]} for row in rows
-            ]
-    return facets
-
-
-def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
-    """The live offers `user` may see (targeting applied) matching the search form's cleaned data.
-
-    Ordering: relevance when there is a query and no other choice, newest first otherwise.
+def _facets_sql(offers: QuerySet) -> tuple[str, list]:
+    """One aggregate query over the filtered offers, computed once (a common table expression): the total, and the
+    counts of each sector, country, internship type and study level."""
+    inner, params = (
+        offers.order_by().values("pk", "sector_id", "country_id", "internship_type", "study_level").query
+    ).sql_with_params()
+    name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+    sector, country = Sector._meta.db_table, Country._meta.db_table
+    sql = f"""
+        WITH found (id, sector_id, country_id, internship_type, study_level) AS ({inner})
+        SELECT 'total', '', '', COUNT(*) FROM found
+        UNION ALL
+        SELECT 'sector', s.code, s.{name}, COUNT(*) FROM found JOIN {sector} s ON s.code = found.sector_id
+        GROUP BY s.code, s.{name}
+        UNION ALL
+        SELECT 'country', c.code, c.{name}, COUNT(*) FROM found JOIN {country} c ON c.code = found.country_id
+        GROUP BY c.code, c.{name}
+        UNION ALL
+        SELECT 'internship_type', found.internship_type, '', COUNT(*) FROM found GROUP BY found.internship_type
+        UNION ALL
+        SELECT 'level', found.study_level, '', COUNT(*) FROM found GROUP BY found.study_level
     """
+    return sql, list(params)
+
+
+def facet_counts(offers: QuerySet) -> tuple[int, dict[str, list[dict]]]:
+    """The number of `offers` and {facet: [{"code", "label", "count"}]} over them, most frequent first: one query."""
+    total, facets = 0, {facet: [] for facet in FACETS}
+    try:
+        sql, params = _facets_sql(offers)
+    except EmptyResultSet:  # a filter that nothing can match (`.none()`): no query at all
+        return total, facets
+    # One query, even on PostgreSQL: no `SET LOCAL jit = off` around it as the CV book has (a transaction and a
+    # statement more); where its plans pass `jit_above_cost`, turn JIT off for the database instead.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for facet, code, label, count in rows:
+        if facet == "total":
+            total = count
+            continue
+        if facet in CHOICE_LABELS:
+            label = str(dict(CHOICE_LABELS[facet].choices).get(code, code))
+        facets[facet].append({"code": code, "label": label, "count": count})
+    for terms in facets.values():
+        terms.sort(key=lambda term: (-term["count"], term["code"]))
+    return total, facets
+
+
+def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
+    """The live offers `user` may see (targeting applied) matching the search form's cleaned data, in order, and the
+    ordering applied: relevance when there is a query and no other choice, newest first otherwise."""
     terms = words(data.get("q"))
     ordering = data.get("ordering") or (RELEVANCE if terms else NEWEST)
     if ordering == RELEVANCE and not terms:
@@ -157,5 +228,11 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
         offers = _full_text(offers, terms, by_relevance=ordering == RELEVANCE)
     if ordering in ORDER_BY:
         offers = offers.order_by(*ORDER_BY[ordering])
-    facets = facet_counts(offers) if with_facets else {}
-    return OfferSearch(offers=offers.for_listing(), facets=facets, ordering=ordering)
+    return offers, ordering
+
+
+def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
+    """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them."""
+    offers, ordering = matching_offers(user, data)
+    count, facets = facet_counts(offers) if with_facets else (None, {})
+    return OfferSearch(offers=offers.for_listing().only(*LISTED_FIELDS), facets=facets, ordering=ordering, count=count)

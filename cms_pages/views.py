@@ -5,7 +5,6 @@ import math
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -56,7 +55,7 @@ def offer_search(request, page: OfferIndexPage) -> TemplateResponse:
     context = {
         **page.get_context(request),
         "form": form,
-        "offers": Paginator(found.offers, PAGE_SIZE).get_page(request.GET.get("page")),
+        "offers": found.paginator(PAGE_SIZE).get_page(request.GET.get("page")),
         "facets": _facet_links(request, found.facets),
         "ordering": found.ordering,
         "searching": any(value for name, value in data.items() if name != "ordering"),

@@ -312,3 +312,35 @@ def require_action(user, action: str, offer: OfferPage) -> None:
 def actions(user, offer: OfferPage) -> list[str]:
     """The actions `user` may take on `offer` now (status and right)."""
     return workspace(user, offer.company).actions(offer)
+
+
+def workspaces(user, company_ids) -> dict[int, Workspace]:
+    """The person's capabilities in each of the companies `company_ids`, in two queries whatever their number (the
+    buttons of a list of offers from many companies, such as a hub's moderation queue)."""
+    ids = set(company_ids)
+    if not ids or not is_active(user):
+        return {pk: Workspace() for pk in ids}
+    authored: dict[int, set[int]] = {pk: set() for pk in ids}
+    if user.is_superuser:
+        for company_id, offer_id in OfferPage.objects.filter(company__in=ids).values_list("company_id", "pk"):
+            authored[company_id].add(offer_id)
+        everything = dict.fromkeys(("member", "admin", "approver", "can_create", "spontaneous", "hub_moderator"), True)
+        return {pk: Workspace(**everything, authored=frozenset(authored[pk])) for pk in ids}
+    rows = (
+        OrganisationPage.objects.filter(pk__in=ids)
+        .annotate(
+            member=Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"))),
+            admin=_holds(user, MANAGE_COMPANY, OuterRef("pk")),
+            approver=_holds(user, APPROVE_OFFERS, OuterRef("pk")),
+            can_create=_holds(user, CREATE_OFFERS, OuterRef("pk")),
+            spontaneous=_holds(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OuterRef("pk")),
+            hub_moderator=_holds(user, MODERATE_OFFERS, OuterRef("reference_hub")),
+        )
+        .values("pk", "member", "admin", "approver", "can_create", "spontaneous", "hub_moderator")
+    )
+    for company_id, offer_id in OfferUserPermission.objects.filter(
+        user=user, permission__codename=codename(MANAGE_OFFER), content_object__company__in=ids
+    ).values_list("content_object__company_id", "content_object_id"):
+        authored[company_id].add(offer_id)
+    found = {row.pop("pk"): row for row in rows}
+    return {pk: Workspace(**found.get(pk, {}), authored=frozenset(authored[pk])) for pk in ids}

@@ -97,7 +97,14 @@ class Application(models.Model):
                 name="one_active_spontaneous_application",
             ),
         ]
-        indexes = [models.Index(fields=["company", "-created_at"]), models.Index(fields=["offer", "status"])]
+        # Each list's filter and order: a company's received applications, an offer's (and its exports), a
+        # student's own; the status filter of an offer's list.
+        indexes = [
+            models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["offer", "status"]),
+            models.Index(fields=["offer", "-created_at"], name="application_offer_sent_idx"),
+            models.Index(fields=["student", "-created_at"], name="application_student_sent_idx"),
+        ]
 
     def __str__(self) -> str:
         target = self.offer.title if self.offer_id else self.company.title

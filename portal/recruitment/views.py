@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -138,11 +138,8 @@ def company_export(request, company_id: int, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
     company, _scope, tab, _filters, offer, _counts, applications = _company_list(request, company_id)
-    content, content_type = exports.export(applications, fmt)
     label = f"candidatures-{offer.number}" if offer else f"candidatures-{tab}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(label, fmt)}"'
-    return response
+    return exports.response(applications, fmt, label=label)
 
 
 def _apply_page(request, *, offer=None, company=None):

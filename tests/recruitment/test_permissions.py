@@ -421,7 +421,7 @@ def test_offer_applications_csv_lists_the_students_and_their_status(api_client, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="candidatures-')
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     student, status = header.index("Étudiant"), header.index("Statut")
     classmate = world["people"]["classmate"].get_full_name()
     assert sorted((row[student], row[status]) for row in rows) == sorted(
@@ -435,7 +435,7 @@ def test_offer_applications_xlsx_lists_the_students_and_their_status(api_client,
     response = client.get(f"/api/v1/offers/{world['offer'].pk}/applications.xlsx")
 
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     student, status = header.index("Étudiant"), header.index("Statut")
     classmate = world["people"]["classmate"].get_full_name()

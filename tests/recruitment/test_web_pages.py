@@ -778,13 +778,20 @@ def test_workspace_offers_table_links_the_number_of_applications_to_the_filtered
 # Exports.
 
 
+def export_bytes(response) -> bytes:
+    """The streamed file, read once and kept on the response (a stream is read only once)."""
+    if "_export_bytes" not in response.__dict__:
+        response.__dict__["_export_bytes"] = response.getvalue()
+    return response.__dict__["_export_bytes"]
+
+
 def export_rows_csv(response) -> list[list[str]]:
-    assert response.content.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert export_bytes(response).startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(export_bytes(response).decode("utf-8-sig"))))
 
 
 def export_rows_xlsx(response) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(export_bytes(response))).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -828,7 +835,7 @@ def test_export_writes_a_formula_looking_message_as_text(client, company, offer,
     message = line[header.index("Message")]
     assert message == "'" + formula
     if fmt == "xlsx":
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(export_bytes(response))).active
         assert sheet.cell(row=2, column=header.index("Message") + 1).data_type == "s"
 
 

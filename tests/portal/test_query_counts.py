@@ -1,0 +1,437 @@
+"""Every list of the portal runs the same number of queries whatever the number of rows.
+
+Each list is read twice, with a few rows (`FEW`) and with more than a page of them (`MANY`): the number of queries
+must not change, and stays within the list's budget. The offer search also shows that its count is one aggregate
+and that a page reads only its own rows; the exports that they are streamed.
+"""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
+
+from cms_pages.models import OfferKeyword, OfferPage
+from portal.accounts.models import Student, User
+from portal.recruitment.models import Application
+from portal.reference.choices import ApplicationStatus, InternshipType, OfferStatus, StudyLevel
+from tests.factories import CompanyFactory, OfferFactory, SchoolFactory, hub_moderator
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 3, 60
+PAGE = 20  # the page size of the web lists and of the API's default
+SEARCH_API = "/api/v1/offers"
+SEARCH_PAGE = "/offres/"
+
+# An anonymous search through the API: the view restrictions of the pages, the total and the four facets (one
+# aggregate), one page of offers, their keywords; a filter by sector reads the sector it names.
+SEARCH_API_MAX_QUERIES = 6
+# The same search signed in as a student: the session, the user, their student record and their school (targeting).
+STUDENT_SEARCH_API_MAX_QUERIES = 10
+# The search page: the site and the pages of its route, the view restrictions, the aggregate, the form's lists of
+# sectors and countries, one page of offers and their keywords.
+SEARCH_PAGE_MAX_QUERIES = 12
+# Signed in (session, user, student record, and the menus): the rows, their documents, the page count.
+STUDENT_APPLICATIONS_MAX_QUERIES = 7
+STUDENT_APPLICATIONS_API_MAX_QUERIES = 6
+# The company, the caller's scope there, the tab counts, the page count, the rows, their documents.
+COMPANY_APPLICATIONS_MAX_QUERIES = 10
+COMPANY_APPLICATIONS_API_MAX_QUERIES = 8
+# An offer's applications through the API: the offer with its keywords and targeting (4), the caller's scope in
+# its company (4), the count, the rows, their documents.
+OFFER_APPLICATIONS_API_MAX_QUERIES = 14
+# An export: the caller, the company and their scope, the rows in one chunk and their documents (through the API,
+# the offer with its keywords and targeting first).
+EXPORT_MAX_QUERIES = 10
+API_EXPORT_MAX_QUERIES = 13
+# The hub moderator's queue: the caller, the page count, the offers, the versions awaiting a decision.
+MODERATION_MAX_QUERIES = 8
+MODERATION_API_MAX_QUERIES = 10
+# The directory: the site, its route, the view restrictions, the count, the rows, their keywords (and programmes).
+DIRECTORY_MAX_QUERIES = 10
+DIRECTORY_API_MAX_QUERIES = 6
+# Wagtail's page API filtered to the offers: the view restrictions, the count, the rows, their companies and keywords.
+WAGTAIL_OFFERS_MAX_QUERIES = 8
+
+
+def measured(client, url, limit, django_assert_max_num_queries, params=None):
+    """The answer and the queries it ran (at most `limit`), once the caches of a first serving are warm; a streamed
+    answer is read to its end inside the measure."""
+    client.get(url, params or {})
+    with django_assert_max_num_queries(limit) as captured:
+        response = client.get(url, params or {})
+        body = response.getvalue()
+    assert response.status_code == 200, body[:500]
+    return response, body, [query["sql"] for query in captured.captured_queries]
+
+
+def same_queries_for_few_and_many(add_rows, read, *, few=FEW, many=MANY):
+    """`read()` with `few` rows, then with `many`: the answers and their query counts (which must be equal)."""
+    add_rows(0, few)
+    small = read()
+    add_rows(few, many - few)
+    large = read()
+    assert len(small[2]) == len(large[2]), (small[2], large[2])
+    return small, large
+
+
+# Data, created in bulk where the portal allows it
+
+
+def live_offers(company, first: int, count: int, **fields) -> list[OfferPage]:
+    """`count` live offers of `company`, each with two keywords, written to the search index in one go."""
+    start = timezone.now() - datetime.timedelta(days=2)
+    offers = [
+        OfferFactory(
+            parent=company,
+            title=f"Stage numéro {first + n}",
+            live=True,
+            status=OfferStatus.PUBLISHED,
+            first_published_at=start + datetime.timedelta(minutes=first + n),
+            internship_type=InternshipType.values[(first + n) % len(InternshipType.values)],
+            study_level=StudyLevel.values[(first + n) % len(StudyLevel.values)],
+            country_id=["BE", "FR", "TN"][(first + n) % 3],
+            **fields,
+        )
+        for n in range(count)
+    ]
+    tags = [Tag.objects.get_or_create(name=name, slug=name)[0] for name in ("python", "data", "web")]
+    OfferKeyword.objects.bulk_create(
+        OfferKeyword(content_object=offer, tag=tags[(index + shift) % 3])
+        for index, offer in enumerate(offers)
+        for shift in (0, 1)
+    )
+    get_search_backend().add_bulk(OfferPage, offers)
+    return offers
+
+
+def applications(offer, first: int, count: int, *, programme_school, student_user=None) -> list[Application]:
+    """`count` applications to `offer` (from as many new students, or all from `student_user`), with their CV and
+    letter rows (the files are not read by the lists)."""
+    from tests.recruitment.test_web_pages import with_documents
+
+    if student_user is None:
+        users = User.objects.bulk_create(
+            User(email=f"candidat{n}@example.test", first_name=f"Prénom{n}", last_name=f"Nom{n}", password="!")
+            for n in range(first, first + count)
+        )
+        Student.objects.bulk_create(Student(user=user, school=programme_school, study_level="master") for user in users)
+    else:
+        users = [student_user] * count
+    statuses = [ApplicationStatus.PENDING, ApplicationStatus.READ, ApplicationStatus.INTERVIEW]
+    created = Application.objects.bulk_create(
+        Application(
+            student=user,
+            offer=offer if student_user is None or n % 2 else None,
+            company=offer.company,
+            status=statuses[n % len(statuses)] if student_user is None else ApplicationStatus.CANCELLED,
+        )
+        for n, user in enumerate(users)
+    )
+    with_documents(created)
+    return created
+
+
+@pytest.fixture(autouse=True)
+def _files_on_disk(settings, tmp_path):
+    settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+# The offer search
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "numéro"}, {"sector": "62", "country": "BE"}],
+    ids=["facets", "words", "filters"],
+)
+def test_offer_search_api_runs_the_same_queries_for_few_and_many_offers(
+    api_client, company, params, django_assert_max_num_queries
+):
+    def read():
+        return measured(api_client, SEARCH_API, SEARCH_API_MAX_QUERIES, django_assert_max_num_queries, params)
+
+    small, large = same_queries_for_few_and_many(lambda first, count: live_offers(company, first, count), read)
+
+    if params.get("sector"):
+        matching = OfferPage.objects.live().filter(country="BE").count()
+        assert large[0].json()["count"] == matching > 1
+    else:
+        assert (small[0].json()["count"], large[0].json()["count"]) == (FEW, MANY)
+        assert len(large[0].json()["results"]) == PAGE
+        assert sum(term["count"] for term in large[0].json()["facets"]["country"]) == MANY
+        assert all(len(offer["keywords"]) == 2 for offer in large[0].json()["results"])
+
+
+def test_offer_search_api_as_a_student_runs_the_same_queries_for_few_and_many_offers(
+    api_client, company, applicant, django_assert_max_num_queries
+):
+    api_client.force_login(applicant)
+    params = {"q": "numéro", "sector": "62"}
+
+    def read():
+        return measured(api_client, SEARCH_API, STUDENT_SEARCH_API_MAX_QUERIES, django_assert_max_num_queries, params)
+
+    _small, large = same_queries_for_few_and_many(lambda first, count: live_offers(company, first, count), read)
+
+    assert large[0].json()["count"] == MANY
+
+
+def test_offer_search_page_runs_the_same_queries_for_few_and_many_offers(
+    client, company, django_assert_max_num_queries
+):
+    def read():
+        return measured(client, SEARCH_PAGE, SEARCH_PAGE_MAX_QUERIES, django_assert_max_num_queries, {"q": "numéro"})
+
+    small, large = same_queries_for_few_and_many(lambda first, count: live_offers(company, first, count), read)
+
+    assert small[0].context["offers"].paginator.count == FEW
+    assert large[0].context["offers"].paginator.count == MANY
+    assert large[1].decode().count('class="card__title"') == PAGE
+
+
+@pytest.mark.parametrize("params", [{"page_size": 5}, {"q": "numéro", "page_size": 5}], ids=["all", "words"])
+def test_offer_search_counts_in_sql_and_reads_only_the_page(api_client, company, params, django_assert_max_num_queries):
+    live_offers(company, 0, MANY)
+
+    response, _body, queries = measured(
+        api_client, SEARCH_API, SEARCH_API_MAX_QUERIES, django_assert_max_num_queries, params
+    )
+
+    assert response.json()["count"] == MANY
+    assert len(response.json()["results"]) == 5
+    offer_table = OfferPage._meta.db_table
+    reading_offers = [sql for sql in queries if f'"{offer_table}"' in sql]
+    # The total and the facets: one aggregate over the filtered offers, never their rows.
+    aggregates = [sql for sql in reading_offers if "COUNT(*)" in sql]
+    assert len(aggregates) == 1
+    assert "GROUP BY" in aggregates[0]
+    # The rows: one page (LIMIT), without the long texts a result does not show.
+    rows = [sql for sql in reading_offers if sql not in aggregates]
+    assert len(rows) == 1
+    assert "LIMIT 5" in rows[0]
+    assert '"mission"' not in rows[0] and '"profile_sought"' not in rows[0]
+
+
+# The hub moderator's queue
+
+
+@pytest.fixture
+def moderator(company):
+    return hub_moderator(company.reference_hub)
+
+
+def offers_awaiting_the_hub(company, first: int, count: int) -> None:
+    for n in range(count):
+        OfferFactory(parent=company, title=f"À valider {first + n}", status=OfferStatus.AWAITING_HUB_VALIDATION)
+
+
+def test_moderation_queue_runs_the_same_queries_for_few_and_many_offers(
+    client, company, moderator, django_assert_max_num_queries
+):
+    client.force_login(moderator)
+
+    def read():
+        return measured(client, "/espace/moderation/", MODERATION_MAX_QUERIES, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(
+        lambda first, count: offers_awaiting_the_hub(company, first, count), read
+    )
+
+    assert small[0].context["page"].paginator.count == FEW
+    assert large[0].context["page"].paginator.count == MANY
+
+
+def test_moderation_queue_api_runs_the_same_queries_for_few_and_many_offers(
+    api_client, company, moderator, django_assert_max_num_queries
+):
+    api_client.force_login(moderator)
+
+    def read():
+        return measured(
+            api_client, "/api/v1/moderation/offers", MODERATION_API_MAX_QUERIES, django_assert_max_num_queries
+        )
+
+    small, large = same_queries_for_few_and_many(
+        lambda first, count: offers_awaiting_the_hub(company, first, count), read
+    )
+
+    assert (small[0].json()["count"], large[0].json()["count"]) == (FEW, MANY)
+    assert all(offer["actions"] for offer in large[0].json()["results"])
+
+
+# Applications: the student's, the company's, the exports
+
+
+def test_student_applications_page_runs_the_same_queries_for_few_and_many(
+    client, offer, applicant, programme, django_assert_max_num_queries
+):
+    client.force_login(applicant)
+
+    def add(first, count):
+        applications(offer, first, count, programme_school=programme.organisation, student_user=applicant)
+
+    def read():
+        return measured(client, "/candidatures/", STUDENT_APPLICATIONS_MAX_QUERIES, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(add, read)
+
+    assert large[0].context["page"].paginator.count == MANY
+    assert len(large[0].context["page"].object_list) == PAGE
+
+
+def test_student_applications_api_runs_the_same_queries_for_few_and_many(
+    api_client, offer, applicant, programme, django_assert_max_num_queries
+):
+    api_client.force_login(applicant)
+
+    def add(first, count):
+        applications(offer, first, count, programme_school=programme.organisation, student_user=applicant)
+
+    def read():
+        return measured(
+            api_client, "/api/v1/applications", STUDENT_APPLICATIONS_API_MAX_QUERIES, django_assert_max_num_queries
+        )
+
+    small, large = same_queries_for_few_and_many(add, read)
+
+    assert (small[0].json()["count"], large[0].json()["count"]) == (FEW, MANY)
+    assert all(len(row["documents"]) == 2 for row in large[0].json()["results"])
+
+
+def test_company_applications_page_runs_the_same_queries_for_few_and_many(
+    client, company, offer, admin, programme, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    url = f"/candidatures/entreprises/{company.pk}/"
+
+    def add(first, count):
+        applications(offer, first, count, programme_school=programme.organisation)
+
+    def read():
+        return measured(client, url, COMPANY_APPLICATIONS_MAX_QUERIES, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(add, read)
+
+    assert large[0].context["page"].paginator.count == MANY
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        ("/api/v1/applications", COMPANY_APPLICATIONS_API_MAX_QUERIES),
+        ("/api/v1/offers/{offer}/applications", OFFER_APPLICATIONS_API_MAX_QUERIES),
+    ],
+)
+def test_company_applications_api_runs_the_same_queries_for_few_and_many(
+    api_client, company, offer, admin, programme, url, limit, django_assert_max_num_queries
+):
+    api_client.force_login(admin)
+    url = url.format(offer=offer.pk)
+
+    def add(first, count):
+        applications(offer, first, count, programme_school=programme.organisation)
+
+    def read():
+        return measured(api_client, url, limit, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(add, read)
+
+    assert (small[0].json()["count"], large[0].json()["count"]) == (FEW, MANY)
+    assert all(row["student"]["school"] for row in large[0].json()["results"])
+
+
+EXPORTS = [
+    "/candidatures/entreprises/{company}/export.csv?offer={offer}",
+    "/candidatures/entreprises/{company}/export.xlsx",
+    "/api/v1/offers/{offer}/applications.csv",
+    "/api/v1/offers/{offer}/applications.xlsx",
+]
+
+
+def exported_rows(url: str, body: bytes) -> list:
+    if ".xlsx" in url:
+        return list(openpyxl.load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    return body.decode("utf-8-sig").splitlines()
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_exports_are_streamed_with_the_same_queries_for_few_and_many(
+    client, company, offer, admin, programme, url, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    limit = API_EXPORT_MAX_QUERIES if url.startswith("/api/") else EXPORT_MAX_QUERIES
+    url = url.format(company=company.pk, offer=offer.pk)
+
+    def add(first, count):
+        applications(offer, first, count, programme_school=programme.organisation)
+
+    def read():
+        return measured(client, url, limit, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(add, read)
+
+    assert isinstance(large[0], StreamingHttpResponse)
+    assert large[0]["Content-Disposition"].startswith('attachment; filename="candidatures-')
+    assert (len(exported_rows(url, small[1])), len(exported_rows(url, large[1]))) == (1 + FEW, 1 + MANY)
+
+
+# The organisation directory and Wagtail's page API
+
+
+def companies(first: int, count: int) -> None:
+    for n in range(count):
+        CompanyFactory(title=f"Société {first + n:03d}", reference_hub=None)
+
+
+def test_organisation_directory_runs_the_same_queries_for_few_and_many(client, django_assert_max_num_queries):
+    SchoolFactory()
+
+    def read():
+        return measured(client, "/organisations/", DIRECTORY_MAX_QUERIES, django_assert_max_num_queries)
+
+    small, large = same_queries_for_few_and_many(companies, read)
+
+    assert large[0].context["organisations"].paginator.count == 1 + MANY
+    assert large[1].decode().count('class="card__title"') == PAGE
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "company"}, {"q": "Liège"}], ids=["all", "kind", "words"])
+def test_organisation_directory_api_runs_the_same_queries_for_few_and_many(
+    api_client, params, django_assert_max_num_queries
+):
+    SchoolFactory()
+
+    def read():
+        return measured(
+            api_client, "/api/v1/organisations", DIRECTORY_API_MAX_QUERIES, django_assert_max_num_queries, params
+        )
+
+    small, large = same_queries_for_few_and_many(companies, read)
+
+    assert large[0].json()["count"] >= MANY
+    assert len(large[0].json()["results"]) == PAGE
+
+
+def test_wagtail_page_api_lists_offers_with_the_same_queries_for_few_and_many(
+    api_client, company, django_assert_max_num_queries
+):
+    params = {
+        "type": "cms_pages.OfferPage",
+        "fields": "company,keyword_list,country_code,sector_code,city,start_date,status,number",
+        "limit": PAGE,
+    }
+
+    def read():
+        return measured(api_client, "/api/v2/pages/", WAGTAIL_OFFERS_MAX_QUERIES, django_assert_max_num_queries, params)
+
+    small, large = same_queries_for_few_and_many(lambda first, count: live_offers(company, first, count), read)
+
+    assert (small[0].json()["meta"]["total_count"], large[0].json()["meta"]["total_count"]) == (FEW, MANY)
+    assert all(len(page["keyword_list"]) == 2 for page in large[0].json()["items"])
+    assert all(page["company"]["id"] == company.pk for page in large[0].json()["items"])
