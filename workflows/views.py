@@ -209,6 +209,10 @@ def offer_detail(request, offer_id: int):
         "history": history,
         "moderation_comment": review.pending_comment(offer, history),
         "tab": next((key for key, (_label, statuses) in tabs.TABS.items() if offer.status in statuses), None),
+        # A hub moderator who sends an offer back no longer sees it (a draft is the company's): back to the queue.
+        "after_changes": reverse("offers:moderation")
+        if offer.status == OfferStatus.AWAITING_HUB_VALIDATION and not capabilities.admin
+        else request.get_full_path(),
     }
     return render(request, "workflows/offer_detail.html", context)
 

@@ -191,6 +191,23 @@ def test_review_page_of_a_renewed_offer_lists_the_changes_since_the_published_ve
 
 
 @pytest.mark.django_db
+def test_hub_moderator_who_sends_an_offer_back_returns_to_the_queue(client, on_commit, people):
+    offer = submitted_offer(people)
+    services.approve_offer(offer, by=people["admin"])
+    client.force_login(people["moderator"])
+    page = client.get(review_url(offer)).content.decode()
+    assert 'name="next" value="/espace/moderation/"' in page
+
+    with on_commit():
+        response = client.post(
+            action_url(offer, "request-changes"), {"comment": "Ajoutez les dates.", "next": "/espace/moderation/"}
+        )
+
+    assert response["Location"] == "/espace/moderation/"
+    assert client.get(review_url(offer)).status_code == 404
+
+
+@pytest.mark.django_db
 def test_an_offer_never_published_has_no_changes_to_list(client, people):
     offer = submitted_offer(people)
     client.force_login(people["admin"])
