@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -18,7 +18,7 @@ from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
 from portal.ids import MAX_ID
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
-from workflows import services, visits, workspace
+from workflows import review, services, visits, workspace
 from workflows.models import Campaign
 from workflows.offer_input import OfferInput, edited_version
 
@@ -111,6 +111,71 @@ class OfferSerializer(serializers.ModelSerializer):
         if capabilities is not None:
             return capabilities.actions(offer)
         return access.offers.actions(request.user, offer)
+
+
+class ModeratorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _person(user) -> dict | None:
+    return None if user is None else {"id": user.pk, "name": user.get_full_name() or user.email}
+
+
+class ModerationCommentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    by = ModeratorSerializer(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class ModerationEntrySerializer(serializers.Serializer):
+    action = serializers.ChoiceField([action for action, _label in review.HISTORY_ACTIONS.values()])
+    label = serializers.CharField()
+    step = serializers.ChoiceField(
+        list(review.STEP_LABELS), allow_null=True, help_text="the step approved or sent back"
+    )
+    by = ModeratorSerializer(allow_null=True)
+    at = serializers.DateTimeField()
+    comment = serializers.CharField(allow_blank=True)
+
+
+class OfferReviewSerializer(OfferSerializer):
+    """One offer as the people who work on it read it: with the comment of the latest request for changes (until
+    the offer is submitted again) and its moderation history. Anybody else reads null and an empty history."""
+
+    moderation_comment = serializers.SerializerMethodField()
+    moderation_history = serializers.SerializerMethodField()
+
+    class Meta(OfferSerializer.Meta):
+        fields = [*OfferSerializer.Meta.fields, "moderation_comment", "moderation_history"]
+
+    def _history(self, offer) -> list | None:
+        cache = self.context.setdefault("moderation_histories", {})
+        if offer.pk not in cache:
+            cache[offer.pk] = review.moderation_history(offer) if self._for_company_side(offer) else None
+        return cache[offer.pk]
+
+    @extend_schema_field(ModerationCommentSerializer(allow_null=True))
+    def get_moderation_comment(self, offer) -> dict | None:
+        history = self._history(offer)
+        comment = review.pending_comment(offer, history) if history is not None else None
+        if comment is None:
+            return None
+        return {"text": comment.text, "by": _person(comment.by), "at": comment.at}
+
+    @extend_schema_field(ModerationEntrySerializer(many=True))
+    def get_moderation_history(self, offer) -> list[dict]:
+        return [
+            {
+                "action": entry.action,
+                "label": entry.label,
+                "step": entry.step,
+                "by": _person(entry.by),
+                "at": entry.at,
+                "comment": entry.comment,
+            }
+            for entry in self._history(offer) or []
+        ]
 
 
 class OfferRowSerializer(serializers.ModelSerializer):
@@ -330,14 +395,14 @@ class OfferListView(APIView):
 class OfferDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OfferSerializer)
+    @extend_schema(responses=OfferReviewSerializer)
     def get(self, request, offer_id: int):
         offer = get_offer(request, offer_id)
         if offer.live:
             visits.record(request, offer)
-        return Response(OfferSerializer(offer, context={"request": request}).data)
+        return Response(OfferReviewSerializer(offer, context={"request": request}).data)
 
-    @extend_schema(request=OfferWriteSerializer, responses=OfferSerializer)
+    @extend_schema(request=OfferWriteSerializer, responses=OfferReviewSerializer)
     def patch(self, request, offer_id: int):
         if not request.user.is_authenticated:
             self.permission_denied(request)
@@ -351,7 +416,7 @@ class OfferDetailView(APIView):
         submit = data.pop("submit", False)
         services.update_offer(offer, data, by=request.user, submit=submit)
         offer = offers_with_details().get(pk=offer.pk)
-        return Response(OfferSerializer(offer, context={"request": request}).data)
+        return Response(OfferReviewSerializer(offer, context={"request": request}).data)
 
 
 class OfferActionView(APIView):
@@ -359,7 +424,7 @@ class OfferActionView(APIView):
 
     @extend_schema(
         request=ActionSerializer,
-        responses={200: OfferSerializer, 201: OfferSerializer},
+        responses={200: OfferReviewSerializer, 201: OfferReviewSerializer},
         parameters=[
             OpenApiParameter(
                 "action",
@@ -380,7 +445,7 @@ class OfferActionView(APIView):
         result = services.perform(offer, action, by=request.user, comment=data.validated_data["comment"])
         result = offers_with_details().get(pk=result.pk)
         code = status.HTTP_201_CREATED if action == "duplicate" else status.HTTP_200_OK
-        return Response(OfferSerializer(result, context={"request": request}).data, status=code)
+        return Response(OfferReviewSerializer(result, context={"request": request}).data, status=code)
 
 
 class WorkspacePagination(PortalPagination):

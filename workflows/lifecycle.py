@@ -4,6 +4,8 @@ Read by the access rules (which buttons a person sees) and by the services (409 
 does not allow an action). No query and no import of the portal's upper layers here.
 """
 
+from django.utils.translation import pgettext_lazy
+
 from portal.reference.choices import OfferStatus as S
 
 ALL_STATUSES = frozenset(S.values)
@@ -20,10 +22,26 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "renew": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED, S.ARCHIVED}),
     "duplicate": ALL_STATUSES,
     "unpublish": frozenset({S.PUBLISHED}),
+    # Back online: at once when nothing changed since its approval, through moderation when something did.
+    "republish": frozenset({S.UNPUBLISHED}),
     "fill": frozenset({S.PUBLISHED, S.UNPUBLISHED}),
     "archive": frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FILLED, S.CANCELLED}),
 }
 ACTIONS = tuple(TRANSITIONS)
+# What each action is called in messages and buttons.
+ACTION_LABELS = {
+    "edit": pgettext_lazy("offer action", "Edit"),
+    "submit": pgettext_lazy("offer action", "Submit"),
+    "approve": pgettext_lazy("offer action", "Approve"),
+    "request-changes": pgettext_lazy("offer action", "Request changes"),
+    "cancel": pgettext_lazy("offer action", "Cancel"),
+    "renew": pgettext_lazy("offer action", "Renew / edit"),
+    "duplicate": pgettext_lazy("offer action", "Duplicate"),
+    "unpublish": pgettext_lazy("offer action", "Unpublish"),
+    "republish": pgettext_lazy("offer action", "Republish"),
+    "fill": pgettext_lazy("offer action", "Filled"),
+    "archive": pgettext_lazy("offer action", "Archive"),
+}
 # Taken by those who decide on an offer (its company's administrators, then its hub's moderators) ...
 APPROVAL_ACTIONS = ("approve", "request-changes")
 # ... and by those who write it (its company's administrators, or its author while they may create offers).

@@ -25,7 +25,7 @@ from portal.exceptions import InvalidTransition
 from portal.markup import clean_plain_text
 from portal.notifications.services import notify_many
 from portal.reference.choices import OfferStatus
-from workflows import lifecycle
+from workflows import lifecycle, review
 from workflows.models import Campaign, CompanyAdminApprovalTask, HubApprovalTask
 
 S = OfferStatus
@@ -315,6 +315,29 @@ def unpublish_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     return offer
 
 
+def unchanged_since_approval(offer: OfferPage) -> bool:
+    """Is the offer's latest version the one that was approved and published?"""
+    published = review.last_published_revision_id(offer)
+    return published is not None and published == offer.latest_revision_id
+
+
+@transaction.atomic
+def republish_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
+    """Put an unpublished offer back online: at once when nothing changed since its approval (the hub approved
+    exactly this version), through moderation again when it was edited since."""
+    check(offer, "republish", by)
+    if unchanged_since_approval(offer):
+        # Access was decided by `check`; company users hold no Wagtail page permission.
+        offer.get_latest_revision().publish(user=by, log_action=False, skip_permission_checks=True)
+        offer.refresh_from_db()
+        _log(offer, "republish", by, comment=comment, moderated=False)
+        _enter(offer, S.PUBLISHED, by=by)
+        return offer
+    _log(offer, "republish", by, comment=comment, moderated=True)
+    _start_moderation(offer, by=by)
+    return offer
+
+
 @transaction.atomic
 def fill_offer(offer: OfferPage, *, by, comment: str = "") -> OfferPage:
     """Mark the offer as filled (« pourvue »): it leaves the public list."""
@@ -423,6 +446,7 @@ PERFORMERS = {
     "renew": renew_offer,
     "duplicate": duplicate_offer,
     "unpublish": unpublish_offer,
+    "republish": republish_offer,
     "fill": fill_offer,
     "archive": archive_offer,
 }

@@ -6,6 +6,7 @@ Each view parses the request, calls one service or one queryset and renders; the
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -22,7 +23,7 @@ from portal import access
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.ids import within_range
 from portal.reference.choices import OfferStatus
-from workflows import services
+from workflows import review, services
 from workflows import workspace as tabs
 from workflows.forms import OfferForm, WorkspaceFilterForm
 from workflows.models import Campaign
@@ -39,6 +40,7 @@ def _success_message(action: str) -> str:
         "cancel": _("The offer was closed without a candidate."),
         "duplicate": _("The offer was duplicated as a new draft."),
         "unpublish": _("The offer was unpublished."),
+        "republish": _("The offer was republished."),
         "fill": _("The offer was marked as filled."),
         "archive": _("The offer was archived."),
         "renew": _("The offer was sent for validation again."),
@@ -101,6 +103,7 @@ def workspace(request, company_id: int):
     offers = tabs.company_offers(request.user, company)
     counts = tabs.tab_counts(offers)
     rows = tabs.tab_rows(offers, tab, title=filters["q"], status=filters["status"])
+    rows = review.with_changes_requested(rows)
     page = Paginator(rows, filters["page_size"]).get_page(request.GET.get("page"))
     for offer in page:
         offer.company = company
@@ -161,9 +164,13 @@ def offer_edit(request, offer_id: int):
         services.check(offer, action, request.user)
     except NotVisible as error:
         raise Http404 from error
-    except InvalidTransition as error:
-        messages.error(request, error.message)
-        return redirect(_workspace_url(offer.company_id))
+    except (InvalidTransition, PermissionDenied):
+        # Read it instead: the review page says what the person may do with it.
+        messages.error(
+            request,
+            _("You cannot edit this offer while it is “%(status)s”.") % {"status": offer.get_status_display()},
+        )
+        return redirect("offers:offer_detail", offer_id=offer.pk)
     may_publish = action == "edit" and access.offers.workspace(request.user, offer.company).may_publish(offer)
     form = OfferForm(request.POST or None, initial=OfferForm.initial_for(offer))
     publish = action == "edit" and "publish" in request.POST
@@ -196,6 +203,39 @@ def offer_edit(request, offer_id: int):
         "may_publish": may_publish,
     }
     return render(request, "workflows/offer_form.html", context)
+
+
+def offer_detail(request, offer_id: int):
+    """The review page: every field of the offer, its author, status and campaign, what changed since its published
+    version, its moderation history, and the buttons the person may use. Those who do not work on the offer read
+    its public page when they may see it (as `GET /api/v1/offers/{id}` answers them), anybody else a 404 (or the
+    sign-in page, for a visitor)."""
+    offer = review.offers_for_review().filter(pk=offer_id).first()
+    if offer is None or not access.offers.visible(request.user, offer):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    if not access.offers.in_workspace(request.user, offer):
+        return redirect(offer.url)
+    capabilities = access.offers.workspace(request.user, offer.company)
+    proposed = review.proposed_version(offer)
+    history = review.moderation_history(offer)
+    context = {
+        "offer": offer,
+        "version": proposed,
+        "company": offer.company,
+        "capabilities": capabilities,
+        "actions": capabilities.actions(offer),
+        "changes": review.changes_since_published(offer, proposed),
+        "history": history,
+        "moderation_comment": review.pending_comment(offer, history),
+        "tab": next((key for key, (_label, statuses) in tabs.TABS.items() if offer.status in statuses), None),
+        # A hub moderator who sends an offer back no longer sees it (a draft is the company's): back to the queue.
+        "after_changes": reverse("offers:moderation")
+        if offer.status == OfferStatus.AWAITING_HUB_VALIDATION and not capabilities.admin
+        else request.get_full_path(),
+    }
+    return render(request, "workflows/offer_detail.html", context)
 
 
 def _next_or(request, default: str) -> str:

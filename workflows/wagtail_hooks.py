@@ -17,6 +17,7 @@ def register_offer_actions(actions):
         ("renew", _("Renew offer"), _("Offer renewed for a new campaign")),
         ("duplicate", _("Duplicate offer"), _("Offer duplicated")),
         ("unpublish", _("Unpublish offer"), _("Offer unpublished")),
+        ("republish", _("Republish offer"), _("Offer put back online")),
         ("fill", _("Fill offer"), _("Offer marked as filled")),
         ("archive", _("Archive offer"), _("Offer archived")),
     ]:

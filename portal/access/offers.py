@@ -27,7 +27,14 @@ from portal.access.organisations import (
 from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.reference.choices import OfferStatus
-from workflows.lifecycle import ACTIONS, APPROVAL_ACTIONS, AUTHOR_ACTIONS, author_may_while, status_allows
+from workflows.lifecycle import (
+    ACTION_LABELS,
+    ACTIONS,
+    APPROVAL_ACTIONS,
+    AUTHOR_ACTIONS,
+    author_may_while,
+    status_allows,
+)
 
 # On an offer
 MANAGE_OFFER = "cms_pages.manage_offer"
@@ -303,7 +310,7 @@ def require_action(user, action: str, offer: OfferPage) -> None:
     if not status_allows(offer.status, action):
         raise InvalidTransition(
             _("“%(action)s” is not allowed while the offer is “%(status)s”.")
-            % {"action": action, "status": offer.get_status_display()}
+            % {"action": ACTION_LABELS.get(action, action), "status": offer.get_status_display()}
         )
     if not (author_may_while(offer.status, action) or can(user, MANAGE_COMPANY, offer.company)):
         raise PermissionDenied

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
         f"/candidatures/{TOO_LARGE}/",
         f"/candidatures/postuler/{TOO_LARGE}/",
         f"/espace/offres/{TOO_LARGE}/modifier/",
+        f"/espace/offres/{TOO_LARGE}/",
         f"/offres/numero/{TOO_LARGE}/",
         f"/api/v1/applications/{TOO_LARGE}",
         f"/api/v1/offers/{TOO_LARGE}",

@@ -387,6 +387,9 @@ def test_offers_written_by_the_company_run_on_no_page(client, api_client, world,
     pages.json(api_client.get(f"/api/v1/companies/{company.pk}/offers?tab=to_validate&page_size=100"))
     signed_in(client, api_client, contact)
     pages.get(client, "/comptes/notifications/")
+    # The offer sent back, with the comment and its moderation history, on its review page and in the API.
+    pages.get(client, f"/espace/offres/{sent_back.pk}/")
+    pages.json(api_client.get(f"/api/v1/offers/{sent_back.pk}"))
     pages.mails()
 
     # The hub sees them awaiting its decision; then they are online.

@@ -107,7 +107,7 @@ HUB_STEP = (403, 403, 404, 403, 404, OK, 404, 404, 401)
 PROFILES = (
     (("edit", "submit", "cancel", "duplicate"), S.DRAFT, DRAFT_OF_AUTHOR),
     (("unpublish", "fill", "renew", "archive", "cancel", "duplicate"), S.PUBLISHED, LIVE),
-    (("fill", "archive", "renew", "cancel"), S.UNPUBLISHED, OFFLINE_KNOWN_TO_HUB),
+    (("fill", "archive", "renew", "cancel", "republish"), S.UNPUBLISHED, OFFLINE_KNOWN_TO_HUB),
     (("approve", "request-changes"), S.AWAITING_COMPANY_VALIDATION, COMPANY_STEP),
     (("approve", "request-changes"), S.AWAITING_HUB_VALIDATION, HUB_STEP),
 )
@@ -128,6 +128,8 @@ EXTRA = (
     ("request-changes", S.PUBLISHED, "hub_moderator", 409),
     ("unpublish", S.UNPUBLISHED, "admin", 409),
     ("unpublish", S.UNPUBLISHED, "author", 409),
+    ("republish", S.PUBLISHED, "admin", 409),
+    ("republish", S.DRAFT, "author", 409),
     # Who may know the offer, then who may act, are decided before the status.
     ("fill", S.DRAFT, "colleague", 404),
     ("approve", S.DRAFT, "hub_moderator", 404),

@@ -162,7 +162,7 @@ def test_offer_cycle_through_the_workspace_pages(client, on_commit, people):
     client.force_login(admin)
     current = client.get(workspace_url(company, "current"))
     assert rows(current) == [offer.pk]
-    assert f'href="{offer.url}"' in current.content.decode()
+    assert f'href="/espace/offres/{offer.pk}/"' in current.content.decode()
 
     # The administrator renews it through the edit form: it goes back to the hub, still online meanwhile.
     edit = client.get(f"/espace/offres/{offer.pk}/modifier/")
@@ -367,8 +367,8 @@ def test_edit_page_of_an_offer_awaiting_validation_redirects_with_a_message(clie
     response = client.get(f"/espace/offres/{offer.pk}/modifier/")
 
     assert response.status_code == 302
-    assert response["Location"] == workspace_url(people["company"])
-    assert len(notices(response)) == 1
+    assert response["Location"] == f"/espace/offres/{offer.pk}/"
+    assert notices(response) == ["You cannot edit this offer while it is “Awaiting company validation”."]
 
 
 @pytest.mark.django_db
