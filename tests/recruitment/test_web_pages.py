@@ -21,7 +21,7 @@ from portal.recruitment import services
 from portal.recruitment.models import Application, ApplicationDocument
 from portal.reference.choices import ApplicationStatus as A
 from portal.reference.choices import DocumentKind
-from tests.factories import CompanyFactory, ProgrammeFactory, company_admin, school_staff, student
+from tests.factories import CompanyFactory, ProgrammeFactory, UserFactory, company_admin, school_staff, student
 from tests.recruitment.files import cv, letter, pdf_bytes, private_files, upload
 from tests.recruitment.fixtures import published_offer
 
@@ -395,6 +395,32 @@ def test_opening_the_application_marks_it_read_and_tells_the_student_and_the_tut
     assert status_badge("read", "Read") in html(listed)
     application.refresh_from_db()
     assert application.status == A.READ and application.read_at is not None
+
+
+@pytest.mark.django_db
+def test_a_superuser_opening_the_application_leaves_it_unread(client, on_commit, applicant, tutor, application):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+
+    opened = get(client, on_commit, superuser, detail_url(application))
+
+    assert opened.status_code == 200
+    assert status_badge("pending", "Pending") in html(opened)
+    assert mail.outbox == []
+    application.refresh_from_db()
+    assert application.status == A.PENDING and application.read_at is None
+    assert not application.events.filter(after=A.READ).exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_who_administers_the_company_marks_it_read_as_its_administrator(
+    client, on_commit, company, applicant, application
+):
+    administrator = company_admin(company, is_superuser=True, is_staff=True)
+
+    get(client, on_commit, administrator, detail_url(application))
+
+    application.refresh_from_db()
+    assert application.status == A.READ
 
 
 @pytest.mark.django_db
