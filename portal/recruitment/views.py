@@ -110,14 +110,17 @@ def _company_list(request, company_id: int):
 
 @login_required
 def company(request, company_id: int):
-    """« Consulter les réponses à mes offres » and « Candidatures spontanées »: the applications received."""
+    """« Consulter les réponses à mes offres »: the applications received. The spontaneous applications are a tab of
+    the offer workspace, where their former address leads."""
     company, space, tab, filters, offer, counts, applications = _company_list(request, company_id)
+    if tab == "spontaneous":
+        params = request.GET.copy()
+        params.pop("offer", None)
+        return redirect(f"{reverse('offers:workspace', args=[company.pk])}?{params.urlencode()}")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.settable = COMPANY_TRANSITIONS[application.status]
     tabs = [("offers", _("Responses to my offers"), counts["offers"])]
-    if space.spontaneous:
-        tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
     context = {
         "company": company,
         "company_admin": space.spontaneous,
