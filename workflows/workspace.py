@@ -43,6 +43,12 @@ def company_offers(user, company) -> QuerySet:
     return OfferPage.objects.filter(access.offers.company_lists_q(user), company=company)
 
 
+def worked_on_offers(user, company) -> QuerySet:
+    """The offers of `company` that `user` works on (theirs, or every one for its administrators): those whose
+    applications they may list."""
+    return OfferPage.objects.filter(access.offers.workspace_q(user), company=company)
+
+
 def spontaneous_applications(user, company) -> QuerySet:
     """The spontaneous applications to `company` that `user` receives, newest first."""
     return Application.objects.filter(access.applications.company_q(user), company=company, offer__isnull=True)

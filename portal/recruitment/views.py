@@ -24,7 +24,7 @@ from portal.recruitment.lifecycle import COMPANY_TRANSITIONS
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import marks_file_names
 from portal.reference.choices import ApplicationStatus
-from workflows.workspace import company_offers
+from workflows.workspace import worked_on_offers
 
 PAGE_SIZE = 20
 COMPANY_TABS = ("offers", "spontaneous")
@@ -97,7 +97,7 @@ def _company_list(request, company_id: int):
     applications = received.spontaneous() if tab == "spontaneous" else received.to_offers()
     offer = None
     if data.get("offer") and tab == "offers":
-        in_scope = company_offers(request.user, company)
+        in_scope = worked_on_offers(request.user, company)
         offer = in_scope.filter(pk=data["offer"]).first()
         if offer is None:
             raise Http404

@@ -731,7 +731,9 @@ def test_dashboard_links_to_each_ones_applications(client, company, admin, autho
     client.force_login(applicant)
     assert 'href="/candidatures/"' in html(client.get("/comptes/mon-compte/"))
     client.force_login(admin)
-    assert f'href="{company_url(company)}?tab=spontaneous"' in html(client.get("/comptes/mon-compte/"))
+    assert f'href="/espace/entreprises/{company.pk}/offres/?tab=spontaneous"' in html(
+        client.get("/comptes/mon-compte/")
+    )
     client.force_login(author)
     dashboard = html(client.get("/comptes/mon-compte/"))
     assert f'href="{company_url(company)}"' in dashboard
