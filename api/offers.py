@@ -1,6 +1,5 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -18,6 +17,7 @@ from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
 from portal.ids import MAX_ID
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
+from portal.reference.models import Country
 from workflows import review, services, visits, workspace
 from workflows.models import Campaign
 from workflows.offer_input import OfferInput, edited_version
@@ -185,6 +185,14 @@ class OfferRowSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     author = serializers.SerializerMethodField()
     campaign = serializers.CharField(source="campaign.name", default=None, allow_null=True, read_only=True)
+    listed_on = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="the publication date, else the creation date"
+    )
+    country = serializers.CharField(source="country_id", read_only=True)
+    country_label = serializers.CharField(source="country.label", read_only=True)
+    targeting = serializers.SerializerMethodField()
+    application_count = serializers.IntegerField(read_only=True, help_text="the applications the caller receives")
+    new_application_count = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -199,12 +207,21 @@ class OfferRowSerializer(serializers.ModelSerializer):
             "live",
             "author",
             "campaign",
+            "listed_on",
             "start_date",
             "city",
+            "country",
+            "country_label",
+            "targeting",
+            "application_count",
+            "new_application_count",
             "visits",
             "url",
             "actions",
         ]
+
+    def get_targeting(self, offer) -> str:
+        return workspace.TARGETED if offer.targeted else workspace.OPEN
 
     def get_author(self, offer) -> dict | None:
         if offer.author is None:
@@ -467,18 +484,39 @@ class WorkspacePagination(PortalPagination):
 
 class WorkspaceQuerySerializer(serializers.Serializer):
     tab = serializers.ChoiceField(list(workspace.TABS), required=False, default="current")
+    number = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="the offer's number")
+    date_from = serializers.DateField(required=False, help_text="listed (published, else created) on or after")
+    date_to = serializers.DateField(required=False, help_text="listed (published, else created) on or before")
     q = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default="", help_text="part of the title"
     )
+    country = serializers.CharField(required=False, allow_blank=True, max_length=2, help_text="ISO 3166-1 alpha-2")
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120, help_text="part of the city")
+    targeting = serializers.ChoiceField(
+        [code for code, _label in workspace.TARGETING], required=False, allow_blank=True
+    )
     status = serializers.ChoiceField(OfferStatus.values, required=False, allow_blank=True, default="")
+    author = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="words of the author's name or e-mail"
+    )
+
+    def validate_country(self, code: str) -> str:
+        if code and not Country.objects.filter(code=code.upper()).exists():
+            raise serializers.ValidationError("Unknown country.")
+        return code.upper()
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise serializers.ValidationError({"date_to": ["This date must not be before date_from."]})
+        return data
 
 
 def _company_in_scope(request, company_id: int):
-    company = get_object_or_404(OrganisationPage.objects.companies().select_related("reference_hub"), pk=company_id)
-    capabilities = access.offers.workspace(request.user, company)
-    if not capabilities.opens:
+    companies = OrganisationPage.objects.companies().select_related("reference_hub")
+    found = access.offers.company_workspace(request.user, companies, company_id)
+    if found is None or not found[1].opens:
         raise NotFound
-    return company, capabilities
+    return found
 
 
 class CompanyOffersView(APIView):
@@ -492,15 +530,16 @@ class CompanyOffersView(APIView):
         company, capabilities = _company_in_scope(request, company_id)
         params = WorkspaceQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        tab = params.validated_data["tab"]
+        filters = dict(params.validated_data)
+        tab = filters.pop("tab")
+        counts = workspace.tab_counts(request.user, company, tab=tab, filters=filters)
         offers = workspace.company_offers(request.user, company)
-        counts = workspace.tab_counts(offers)
-        rows = workspace.tab_rows(offers, tab, title=params.validated_data["q"], status=params.validated_data["status"])
+        rows = workspace.tab_rows(request.user, offers, tab, filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         serializer = OfferRowSerializer(page, many=True, context={"request": request, "capabilities": capabilities})
         response = paginator.get_paginated_response(serializer.data)
-        response.data["tabs"] = counts
+        response.data["tabs"] = {name: counts[name] for name in workspace.TABS}
         response.data["tab"] = tab
         return response
 

@@ -5,6 +5,7 @@ import math
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext
 
 from cms_pages import search
 from cms_pages.forms import ContactForm, OfferSearchForm
-from cms_pages.models import PAGE_SIZE, ContactPage, OfferIndexPage
+from cms_pages.models import PAGE_SIZE, ContactPage, OfferIndexPage, OfferPage
 from portal.contact import services as contact_services
 from portal.contact.throttles import ContactRateThrottle
 from portal.ids import within_range
@@ -48,16 +49,24 @@ def _facet_links(request, facets: dict) -> list[dict]:
 
 
 def offer_search(request, page: OfferIndexPage) -> TemplateResponse:
-    """The search form, the facets beside the results, one page of offers (the offer index page's content)."""
+    """The search form, the facets beside the results, one page of offers (the offer index page's content).
+
+    Criteria that cannot be read (an unknown sector, a date that is none) are shown as errors of the form and find
+    no offer: listing every offer under an error would pass them off as the results."""
     form = OfferSearchForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    found = search.search_offers(request.user, data)
+    if form.is_valid():
+        data = form.cleaned_data
+        found = search.search_offers(request.user, data)
+        offers, facets, ordering = found.paginator(PAGE_SIZE), _facet_links(request, found.facets), found.ordering
+    else:
+        data = {}
+        offers, facets, ordering = Paginator(OfferPage.objects.none(), PAGE_SIZE), [], ""
     context = {
         **page.get_context(request),
         "form": form,
-        "offers": found.paginator(PAGE_SIZE).get_page(request.GET.get("page")),
-        "facets": _facet_links(request, found.facets),
-        "ordering": found.ordering,
+        "offers": offers.get_page(request.GET.get("page")),
+        "facets": facets,
+        "ordering": ordering,
         "searching": any(value for name, value in data.items() if name != "ordering"),
     }
     return TemplateResponse(request, page.get_template(request), context)

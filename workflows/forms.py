@@ -6,7 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OfferPage, OrganisationPage, Programme
-from portal.reference.choices import InternshipType, StudyLevel
+from portal.ids import MAX_ID
+from portal.reference.choices import ApplicationStatus, InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
 from workflows import offer_input, workspace
 from workflows.models import Campaign
@@ -159,25 +160,51 @@ class OfferForm(forms.Form):
 
 
 class WorkspaceFilterForm(forms.Form):
-    """The filters above a workspace tab: part of the title, a status of the tab, the page size."""
+    """The filters above a workspace tab, one per column: number, date, title, country, city, type of offer, status,
+    author; on the spontaneous applications' tab: the candidate, the status, the date. What cannot be read is an error
+    of the form, and the tab then lists nothing."""
 
+    number = forms.IntegerField(label=_("No."), required=False, min_value=1, max_value=MAX_ID)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
     q = forms.CharField(label=_("Title of the offer"), required=False, max_length=255)
+    country = forms.ModelChoiceField(
+        Country.objects.all(), label=_("Country"), required=False, empty_label=_("All countries")
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=120)
+    targeting = forms.ChoiceField(
+        label=_("Type of offer"), required=False, choices=[("", _("All types")), *workspace.TARGETING]
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    author = forms.CharField(label=_("Author"), required=False, max_length=150)
     page_size = forms.TypedChoiceField(label=_("Display"), coerce=int, required=False)
+
+    SPONTANEOUS_FIELDS = ("date_from", "date_to", "q", "status", "page_size")
 
     def __init__(self, *args, tab: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *((s, s.label) for s in workspace.TABS[tab][1])]
+        if tab == workspace.SPONTANEOUS:
+            for name in set(self.fields) - set(self.SPONTANEOUS_FIELDS):
+                del self.fields[name]
+            self.fields["q"].label = _("Candidate")
+            statuses = ApplicationStatus.choices
+        else:
+            by_name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
+            self.fields["country"].queryset = Country.objects.order_by(by_name)
+            statuses = [(status, status.label) for status in workspace.TABS[tab][1]]
+        self.fields["status"].choices = [("", _("All statuses")), *statuses]
         self.fields["page_size"].choices = [
             (size, _("%(size)s per page") % {"size": size}) for size in workspace.PAGE_SIZES
         ]
 
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("This date must not be before the “from” date."))
+        return data
+
     def filters(self) -> dict:
-        """The valid filters, each falling back to its default when what was typed is not valid."""
-        self.is_valid()
+        """The filters typed, once the form is valid; the page size falls back to the smallest."""
         data = self.cleaned_data
-        return {
-            "q": data.get("q") or "",
-            "status": data.get("status") or "",
-            "page_size": data.get("page_size") or workspace.PAGE_SIZES[0],
-        }
+        return {**data, "page_size": data.get("page_size") or workspace.PAGE_SIZES[0]}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Revision
 
 from cms_pages.models import OfferPage, OrganisationPage
+from cms_pages.search import CountedPaginator
 from portal import access
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.ids import within_range
@@ -54,11 +55,10 @@ def _workspace_url(company_id: int, tab: str | None = None) -> str:
 
 def _company_workspace(user, company_id: int):
     """The company and what `user` may do in its workspace; 404 for anybody without a workspace there."""
-    company = get_object_or_404(OrganisationPage.objects.companies(), pk=company_id)
-    capabilities = access.offers.workspace(user, company)
-    if not capabilities.opens:
+    found = access.offers.company_workspace(user, OrganisationPage.objects.companies(), company_id)
+    if found is None or not found[1].opens:
         raise Http404
-    return company, capabilities
+    return found
 
 
 @login_required
@@ -93,28 +93,38 @@ def _error_messages(request, error: Exception) -> None:
 
 @login_required
 def workspace(request, company_id: int):
-    """« Gérer mes offres »: the three tabs with their counts, the filters, one page of offers with their buttons."""
+    """« Gérer mes stages/candidatures spontanées »: the tabs with their counts, a filter per column, one page of
+    offers with their buttons, or of spontaneous applications. Filters that cannot be read list nothing."""
     company, capabilities = _company_workspace(request.user, company_id)
+    shown_tabs = tabs.tab_labels(spontaneous=capabilities.spontaneous)
     tab = request.GET.get("tab")
-    if tab not in tabs.TABS:
+    if tab not in dict(shown_tabs):
         tab = "current"
     filter_form = WorkspaceFilterForm(request.GET, tab=tab)
-    filters = filter_form.filters()
-    offers = tabs.company_offers(request.user, company)
-    counts = tabs.tab_counts(offers)
-    rows = tabs.tab_rows(offers, tab, title=filters["q"], status=filters["status"])
-    rows = review.with_changes_requested(rows)
-    page = Paginator(rows, filters["page_size"]).get_page(request.GET.get("page"))
-    for offer in page:
-        offer.company = company
-        offer.workspace_actions = tabs.row_actions(offer, capabilities)
-    renewable = tab in RENEWABLE_TABS and any("renew" in offer.workspace_actions for offer in page)
+    valid = filter_form.is_valid()
+    filters = filter_form.filters() if valid else {"page_size": tabs.PAGE_SIZES[0]}
+    counts = tabs.tab_counts(request.user, company, tab=tab, filters=filters)
+    if tab == tabs.SPONTANEOUS:
+        rows = tabs.spontaneous_rows(request.user, company, filters)
+    else:
+        rows = tabs.tab_rows(request.user, tabs.company_offers(request.user, company), tab, filters)
+        rows = review.with_changes_requested(rows)
+    if not valid:
+        rows = rows.none()
+    count = counts["shown"] if valid else 0
+    page = CountedPaginator(rows, filters["page_size"], count=count).get_page(request.GET.get("page"))
+    renewable = False
+    if tab != tabs.SPONTANEOUS:
+        for offer in page:
+            offer.company = company
+            offer.workspace_actions = tabs.row_actions(offer, capabilities)
+        renewable = tab in RENEWABLE_TABS and any("renew" in offer.workspace_actions for offer in page)
     context = {
         "company": company,
         "capabilities": capabilities,
         "space": access.spaces.company_space(request.user, company, capabilities),
         "tab": tab,
-        "tabs": [(key, label, counts[key]) for key, (label, _statuses) in tabs.TABS.items()],
+        "tabs": [(key, label, counts[key]) for key, label in shown_tabs],
         "filter_form": filter_form,
         "page": page,
         "renewable": renewable,

@@ -39,6 +39,11 @@ def company_q(user) -> Q:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
+    return _receivers_q(user)
+
+
+def _receivers_q(user) -> Q:
+    """The applications `user` receives as one of the company's own people, by the roles they hold there."""
     return (
         Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
         | Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission))
@@ -84,6 +89,12 @@ def can_read(user, application: Application) -> bool:
 def can_manage(user, application: Application) -> bool:
     """May `user` act for the company on this application (read it, change its status, write to the student)?"""
     return _matches(company_q(user), application)
+
+
+def opening_marks_read(user, application: Application) -> bool:
+    """Does `user` opening this application tell the student it was read? Only when one of the company's own people
+    (the administrators, the offer's author) opens it: a superuser looking in on the company's behalf does not."""
+    return is_active(user) and _matches(_receivers_q(user), application)
 
 
 def closes_for_school(user, application: Application) -> bool:

@@ -26,6 +26,7 @@ from portal.access.organisations import (
 )
 from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission
 from portal.exceptions import InvalidTransition, NotVisible
+from portal.followup.models import Internship
 from portal.reference.choices import OfferStatus
 from workflows.lifecycle import (
     ACTION_LABELS,
@@ -70,6 +71,19 @@ def workspace_q(user) -> Q:
     )
 
 
+def company_lists_q(user) -> Q:
+    """The offers a person finds in their companies' own lists (the workspace tabs, the API's company offers): the
+    offers they work on (`workspace_q`) and, as a member of the company, every offer a colleague has published,
+    targeted or not. A colleague's offer that was never published stays between its author and the validators."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    return workspace_q(user) | Q(
+        company__in=Membership.objects.filter(user=user).values("organisation_id"), first_published_at__isnull=False
+    )
+
+
 def awaiting_decision_q(user) -> Q:
     """Offers awaiting this person's decision: company validations for administrators, hub validations for
     moderators."""
@@ -103,13 +117,13 @@ def audience_q(user) -> Q:
 
     An untargeted offer admits everybody. A targeted one narrows its audience by degrees (country, then
     training organisation, then programme): a student is admitted when every non-empty target list holds
-    their school's country, their school and their programme. The company's own people (its workspace)
-    always are.
+    their school's country, their school and their programme. The company's own people always are: those who
+    work on the offer and the members of its company (`company_lists_q`).
     """
     untargeted = untargeted_q()
     if not is_active(user):
         return untargeted
-    audience = untargeted | workspace_q(user)
+    audience = untargeted | company_lists_q(user)
     student = getattr(user, "student", None)
     if student is not None:
         audience |= (
@@ -197,6 +211,8 @@ class Workspace:
     can_create: bool = False
     spontaneous: bool = False
     hub_moderator: bool = False
+    # A company tutor of one of the company's internships (for the company menu, read with the roles).
+    tutors: bool = False
     authored: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -242,38 +258,65 @@ def _holds(user, perm: str, target) -> Exists:
     )
 
 
+FLAGS = ("member", "admin", "approver", "can_create", "spontaneous", "hub_moderator", "tutors")
+
+
+def _flags(user) -> dict:
+    """The person's roles in a company, as annotations of the company's row (`workspace_flag_<name>`)."""
+    flags = {
+        "member": Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"))),
+        "admin": _holds(user, MANAGE_COMPANY, OuterRef("pk")),
+        "approver": _holds(user, APPROVE_OFFERS, OuterRef("pk")),
+        "can_create": _holds(user, CREATE_OFFERS, OuterRef("pk")),
+        "spontaneous": _holds(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OuterRef("pk")),
+        "hub_moderator": _holds(user, MODERATE_OFFERS, OuterRef("reference_hub")),
+        "tutors": Exists(Internship.objects.filter(company_tutor=user, company_id=OuterRef("pk"))),
+    }
+    return {f"workspace_flag_{name}": condition for name, condition in flags.items()}
+
+
+def _authored(user, company) -> frozenset[int]:
+    if user.is_superuser:
+        return frozenset(OfferPage.objects.filter(company=company).values_list("pk", flat=True))
+    return frozenset(
+        OfferUserPermission.objects.filter(
+            user=user, permission__codename=codename(MANAGE_OFFER), content_object__company=company
+        ).values_list("content_object_id", flat=True)
+    )
+
+
+def _capabilities(user, company, flags: dict) -> Workspace:
+    if user.is_superuser:
+        return Workspace(**dict.fromkeys(FLAGS, True), authored=_authored(user, company))
+    return Workspace(**flags, authored=_authored(user, company))
+
+
 def workspace(user, company) -> Workspace:
     """The person's capabilities in `company`'s workspace, in two queries (their roles there, their offers)."""
     if not is_active(user):
         return Workspace()
-    if user.is_superuser:
-        authored = OfferPage.objects.filter(company=company).values_list("pk", flat=True)
-        return Workspace(
-            member=True,
-            admin=True,
-            approver=True,
-            can_create=True,
-            spontaneous=True,
-            hub_moderator=True,
-            authored=frozenset(authored),
-        )
-    flags = (
-        OrganisationPage.objects.filter(pk=company.pk)
-        .annotate(
-            member=Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"))),
-            admin=_holds(user, MANAGE_COMPANY, OuterRef("pk")),
-            approver=_holds(user, APPROVE_OFFERS, OuterRef("pk")),
-            can_create=_holds(user, CREATE_OFFERS, OuterRef("pk")),
-            spontaneous=_holds(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OuterRef("pk")),
-            hub_moderator=_holds(user, MODERATE_OFFERS, OuterRef("reference_hub")),
-        )
-        .values("member", "admin", "approver", "can_create", "spontaneous", "hub_moderator")
-        .first()
-    ) or {}
-    authored = OfferUserPermission.objects.filter(
-        user=user, permission__codename=codename(MANAGE_OFFER), content_object__company=company
-    ).values_list("content_object_id", flat=True)
-    return Workspace(**flags, authored=frozenset(authored))
+    flags = {}
+    if not user.is_superuser:
+        row = OrganisationPage.objects.filter(pk=company.pk).annotate(**_flags(user)).values(*_flags(user)).first()
+        flags = {name: row[f"workspace_flag_{name}"] for name in FLAGS} if row else {}
+    return _capabilities(user, company, flags)
+
+
+def company_workspace(user, companies, company_id: int) -> tuple[OrganisationPage, Workspace] | None:
+    """The company numbered `company_id` among `companies` and the person's capabilities in its workspace, the
+    company read with the person's roles there (two queries in all); None when there is no such company."""
+    rows = companies.filter(pk=company_id)
+    if is_active(user) and not user.is_superuser:
+        rows = rows.annotate(**_flags(user))
+    company = rows.first()
+    if company is None:
+        return None
+    if not is_active(user):
+        return company, Workspace()
+    flags = {}
+    if not user.is_superuser:
+        flags = {name: getattr(company, f"workspace_flag_{name}") for name in FLAGS}
+    return company, _capabilities(user, company, flags)
 
 
 def may_take(user, action: str, offer: OfferPage) -> bool:
@@ -331,23 +374,13 @@ def workspaces(user, company_ids) -> dict[int, Workspace]:
     if user.is_superuser:
         for company_id, offer_id in OfferPage.objects.filter(company__in=ids).values_list("company_id", "pk"):
             authored[company_id].add(offer_id)
-        everything = dict.fromkeys(("member", "admin", "approver", "can_create", "spontaneous", "hub_moderator"), True)
+        everything = dict.fromkeys(FLAGS, True)
         return {pk: Workspace(**everything, authored=frozenset(authored[pk])) for pk in ids}
-    rows = (
-        OrganisationPage.objects.filter(pk__in=ids)
-        .annotate(
-            member=Exists(Membership.objects.filter(user=user, organisation=OuterRef("pk"))),
-            admin=_holds(user, MANAGE_COMPANY, OuterRef("pk")),
-            approver=_holds(user, APPROVE_OFFERS, OuterRef("pk")),
-            can_create=_holds(user, CREATE_OFFERS, OuterRef("pk")),
-            spontaneous=_holds(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OuterRef("pk")),
-            hub_moderator=_holds(user, MODERATE_OFFERS, OuterRef("reference_hub")),
-        )
-        .values("pk", "member", "admin", "approver", "can_create", "spontaneous", "hub_moderator")
-    )
+    flags = _flags(user)
+    rows = OrganisationPage.objects.filter(pk__in=ids).annotate(**flags).values("pk", *flags)
     for company_id, offer_id in OfferUserPermission.objects.filter(
         user=user, permission__codename=codename(MANAGE_OFFER), content_object__company__in=ids
     ).values_list("content_object__company_id", "content_object_id"):
         authored[company_id].add(offer_id)
-    found = {row.pop("pk"): row for row in rows}
+    found = {row.pop("pk"): {name: row[f"workspace_flag_{name}"] for name in FLAGS} for row in rows}
     return {pk: Workspace(**found.get(pk, {}), authored=frozenset(authored[pk])) for pk in ids}

@@ -123,7 +123,7 @@ def company_space(user, company, capabilities: Workspace | None = None) -> Compa
         can_create=capabilities.can_create,
         has_offers=bool(capabilities.authored),
         spontaneous=capabilities.spontaneous,
-        tutors=capabilities.member and Internship.objects.filter(company=company, company_tutor=user).exists(),
+        tutors=capabilities.member and capabilities.tutors,
     )
 
 

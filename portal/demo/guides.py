@@ -93,7 +93,8 @@ GUIDES = [
         "title": "Créer et faire valider une offre",
         "intro": (
             "Toute offre est validée par le pôle de référence de votre entreprise avant d'être publiée. "
-            "Ce guide présente ce circuit, votre espace entreprise et le suivi des candidatures."
+            "Ce guide présente ce circuit, la page « Gérer mes offres » de votre espace entreprise et le suivi "
+            "des candidatures."
         ),
         "body": [
             ("heading", "Le circuit de validation d'une offre"),
@@ -135,14 +136,22 @@ GUIDES = [
             (
                 "paragraph",
                 (
-                    "<p>Votre espace est organisé en quatre onglets :</p>"
+                    "<p>La page « Gérer mes offres » présente vos offres en onglets, chacun avec son nombre "
+                    "d'éléments :</p>"
                     "<ul>"
-                    "<li><b>Offres à valider</b> : les offres en attente de validation ;</li>"
-                    "<li><b>Offres en cours</b> : les offres publiées et leurs candidatures ;</li>"
-                    "<li><b>Candidatures spontanées</b> : les candidatures reçues en dehors de toute "
-                    "offre ;</li>"
-                    "<li><b>Offres archivées</b> : l'historique de vos offres clôturées.</li>"
+                    "<li><b>Offres à valider</b> : vos brouillons et les offres qui attendent la validation "
+                    "de l'administrateur ou du pôle de référence ;</li>"
+                    "<li><b>Offres en cours</b> : les offres publiées, dépubliées ou pourvues, avec le nombre "
+                    "de candidatures reçues ;</li>"
+                    "<li><b>Candidatures spontanées</b> : les candidatures reçues en dehors de toute offre, "
+                    "visibles des personnes qui les reçoivent (l'administrateur) ;</li>"
+                    "<li><b>Offres archivées</b> : les offres annulées ou archivées.</li>"
                     "</ul>"
+                    "<p>Chaque offre y est présentée avec son numéro, sa date de publication (ou de création), "
+                    "son intitulé, son pays, sa ville, son type (offre ciblée ou ouverte), ses candidatures, "
+                    "son statut, ses visites et son auteur ; chacune de ces colonnes peut servir de filtre. "
+                    "Les contacts secondaires y voient leurs propres offres et les offres publiées par leurs "
+                    "collègues.</p>"
                     "<p>Sur chaque offre, vous pouvez :</p>"
                     "<ul>"
                     "<li><b>annuler</b> : clôturer l'offre sans avoir retenu de candidat ;</li>"
@@ -158,13 +167,15 @@ GUIDES = [
             (
                 "paragraph",
                 (
-                    "<p>Chaque candidature a un statut, que l'étudiant suit depuis son propre espace :</p>"
+                    "<p>Cliquez sur le nombre de candidatures d'une offre pour les consulter. Chaque "
+                    "candidature a un statut, que l'étudiant suit depuis son propre espace :</p>"
                     "<ul>"
-                    "<li><b>En attente</b> : la candidature n'a pas encore été consultée ;</li>"
-                    "<li><b>Lue</b> : la candidature a été consultée ;</li>"
+                    "<li><b>En cours</b> : aucune action n'a encore été posée ;</li>"
+                    "<li><b>Lue</b> : la candidature a été consultée par l'entreprise ;</li>"
                     "<li><b>Rendez-vous</b> : un entretien est proposé au candidat ;</li>"
-                    "<li><b>Acceptée</b> : le candidat est retenu ;</li>"
-                    "<li><b>Annulée</b> : la candidature est close.</li>"
+                    "<li><b>Satisfaite</b> : le candidat fera son stage dans votre entreprise ;</li>"
+                    "<li><b>Annulée</b> : le candidat, son établissement ou vous avez clôturé la "
+                    "candidature.</li>"
                     "</ul>"
                     "<p>Tenez ces statuts à jour : une réponse, même négative, est toujours appréciée. "
                     "À la fin de la campagne, vous pouvez <b>renouveler</b> vos offres pour la campagne "
@@ -230,7 +241,7 @@ GUIDES = [
                         "title": "Envoyer la candidature",
                         "text": (
                             "Validez l'envoi : la candidature apparaît aussitôt dans votre espace avec "
-                            "le statut « En attente »."
+                            "le statut « En cours »."
                         ),
                     },
                     {
@@ -247,11 +258,12 @@ GUIDES = [
                 "paragraph",
                 (
                     "<ul>"
-                    "<li><b>En attente</b> : l'entreprise n'a pas encore consulté votre candidature ;</li>"
+                    "<li><b>En cours</b> : l'entreprise n'a pas encore consulté votre candidature ;</li>"
                     "<li><b>Lue</b> : l'entreprise a consulté votre candidature ;</li>"
                     "<li><b>Rendez-vous</b> : l'entreprise vous propose un entretien ;</li>"
-                    "<li><b>Acceptée</b> : vous êtes retenu pour le stage ;</li>"
-                    "<li><b>Annulée</b> : la candidature est close.</li>"
+                    "<li><b>Satisfaite</b> : vous êtes retenu pour le stage ;</li>"
+                    "<li><b>Annulée</b> : la candidature est close, par vous, votre établissement ou "
+                    "l'entreprise.</li>"
                     "</ul>"
                 ),
             ),
@@ -368,7 +380,7 @@ GUIDES = [
                 "paragraph",
                 (
                     "<p>Pour chacun de vos étudiants, vous voyez les candidatures envoyées et leur statut "
-                    "(<i>En attente</i>, <i>Lue</i>, <i>Rendez-vous</i>, <i>Acceptée</i>, <i>Annulée</i>), "
+                    "(<i>En cours</i>, <i>Lue</i>, <i>Rendez-vous</i>, <i>Satisfaite</i>, <i>Annulée</i>), "
                     "puis le stage une fois celui-ci trouvé. Vous repérez ainsi rapidement les étudiants "
                     "qui n'ont encore aucune piste et qui ont besoin d'un accompagnement.</p>"
                 ),

@@ -154,9 +154,10 @@ def _already_applied(student_user, *, offer, company) -> bool:
 
 
 def open_application(application: Application, *, by) -> Application:
-    """`by` opens the application: refused outside its readers (404); the company side's first opening marks it read."""
+    """`by` opens the application: refused outside its readers (404); the first opening by the company's own people
+    marks it read (a superuser's does not)."""
     access.applications.require_reader(by, application)
-    if application.status == A.PENDING and access.applications.can_manage(by, application):
+    if application.status == A.PENDING and access.applications.opening_marks_read(by, application):
         with transaction.atomic():
             now = timezone.now()
             # Conditional, so that two simultaneous first openings record one change.

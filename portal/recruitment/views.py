@@ -24,7 +24,7 @@ from portal.recruitment.lifecycle import COMPANY_TRANSITIONS
 from portal.recruitment.models import Application
 from portal.recruitment.uploads import marks_file_names
 from portal.reference.choices import ApplicationStatus
-from workflows.workspace import company_offers
+from workflows.workspace import worked_on_offers
 
 PAGE_SIZE = 20
 COMPANY_TABS = ("offers", "spontaneous")
@@ -97,7 +97,7 @@ def _company_list(request, company_id: int):
     applications = received.spontaneous() if tab == "spontaneous" else received.to_offers()
     offer = None
     if data.get("offer") and tab == "offers":
-        in_scope = company_offers(request.user, company)
+        in_scope = worked_on_offers(request.user, company)
         offer = in_scope.filter(pk=data["offer"]).first()
         if offer is None:
             raise Http404
@@ -110,14 +110,17 @@ def _company_list(request, company_id: int):
 
 @login_required
 def company(request, company_id: int):
-    """« Consulter les réponses à mes offres » and « Candidatures spontanées »: the applications received."""
+    """« Consulter les réponses à mes offres »: the applications received. The spontaneous applications are a tab of
+    the offer workspace, where their former address leads."""
     company, space, tab, filters, offer, counts, applications = _company_list(request, company_id)
+    if tab == "spontaneous":
+        params = request.GET.copy()
+        params.pop("offer", None)
+        return redirect(f"{reverse('offers:workspace', args=[company.pk])}?{params.urlencode()}")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.settable = COMPANY_TRANSITIONS[application.status]
     tabs = [("offers", _("Responses to my offers"), counts["offers"])]
-    if space.spontaneous:
-        tabs.append(("spontaneous", _("Spontaneous applications"), counts["spontaneous"]))
     context = {
         "company": company,
         "company_admin": space.spontaneous,

@@ -100,7 +100,7 @@ def test_the_menu_follows_the_company_space(client, company, people, role, publi
     space = access.spaces.company_space(people[role], company)
     assert (space.publishes, space.spontaneous, space.manages_company) == (publishes, spontaneous, manages)
     assert (reverse("offers:workspace", args=[company.pk]) in links) is publishes
-    assert (f"{reverse('recruitment:company', args=[company.pk])}?tab=spontaneous" in links) is spontaneous
+    assert (f"{reverse('offers:workspace', args=[company.pk])}?tab=spontaneous" in links) is spontaneous
     assert (reverse("accounts:company_contacts", args=[company.pk]) in links) is manages
 
 

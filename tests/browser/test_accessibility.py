@@ -101,7 +101,7 @@ def test_company_pages_are_accessible(page, live_server, portal):
         f"/espace/entreprises/{company.pk}/offres/?tab=archived",
         f"/espace/entreprises/{company.pk}/offres/nouvelle/",
         f"/candidatures/entreprises/{company.pk}/",
-        f"/candidatures/entreprises/{company.pk}/?tab=spontaneous",
+        f"/espace/entreprises/{company.pk}/offres/?tab=spontaneous",
         f"/candidatures/{application.pk}/",
         f"/comptes/entreprises/{company.pk}/contacts/",
         f"/comptes/entreprises/{company.pk}/donnees/",

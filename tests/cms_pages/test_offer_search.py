@@ -691,6 +691,24 @@ def test_search_page_shows_the_error_beside_the_field(client, company, subtests)
             assert shown == form.errors[field]
 
 
+def test_search_page_lists_no_offer_when_a_criterion_cannot_be_read(client, company, subtests):
+    live_offer(company, "Stage comptable")
+
+    for case, (params, field) in BAD_INPUT.items():
+        with subtests.test(case):
+            response = client.get(SEARCH_PAGE, params, **ENGLISH)
+
+            assert response.status_code == 200
+            assert list(response.context["form"].errors) == [field]
+            assert response.context["offers"].paginator.count == 0
+            assert list(response.context["offers"]) == []
+            assert response.context["facets"] == []
+            content = response.content.decode()
+            assert "Stage comptable" not in content
+            assert "Some criteria cannot be read: correct them to see the offers." in content
+            assert "No offer is listed until the criteria are corrected." in content
+
+
 def test_api_refuses_a_query_longer_than_200_characters(client, company):
     live_offer(company, "Stage comptable")
 

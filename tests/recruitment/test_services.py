@@ -16,6 +16,7 @@ from tests.factories import (
     OfferFactory,
     ProgrammeFactory,
     SchoolFactory,
+    UserFactory,
     company_admin,
     school_staff,
     secondary_contact,
@@ -308,6 +309,22 @@ def test_first_opening_by_the_offer_author_marks_the_application_read(api_client
         (applicant.pk, "", "pending"),
         (author.pk, "pending", "read"),
     ]
+
+
+def test_a_superuser_reading_the_application_leaves_it_unread(api_client, offer, applicant, on_commit):
+    application = applied(applicant, offer=offer)
+    api_client.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
+    mail.outbox.clear()
+
+    with on_commit():
+        response = api_client.get(f"{APPLICATIONS}/{application.pk}")
+
+    assert response.status_code == 200
+    assert response.data["status"] == "pending"
+    application.refresh_from_db()
+    assert application.status == "pending" and application.read_at is None
+    assert list(application.events.values_list("after", flat=True)) == ["pending"]
+    assert mail.outbox == []
 
 
 def test_second_opening_records_no_second_read(

@@ -21,7 +21,7 @@ from portal.recruitment import services
 from portal.recruitment.models import Application, ApplicationDocument
 from portal.reference.choices import ApplicationStatus as A
 from portal.reference.choices import DocumentKind
-from tests.factories import CompanyFactory, ProgrammeFactory, company_admin, school_staff, student
+from tests.factories import CompanyFactory, ProgrammeFactory, UserFactory, company_admin, school_staff, student
 from tests.recruitment.files import cv, letter, pdf_bytes, private_files, upload
 from tests.recruitment.fixtures import published_offer
 
@@ -398,6 +398,32 @@ def test_opening_the_application_marks_it_read_and_tells_the_student_and_the_tut
 
 
 @pytest.mark.django_db
+def test_a_superuser_opening_the_application_leaves_it_unread(client, on_commit, applicant, tutor, application):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+
+    opened = get(client, on_commit, superuser, detail_url(application))
+
+    assert opened.status_code == 200
+    assert status_badge("pending", "Pending") in html(opened)
+    assert mail.outbox == []
+    application.refresh_from_db()
+    assert application.status == A.PENDING and application.read_at is None
+    assert not application.events.filter(after=A.READ).exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_who_administers_the_company_marks_it_read_as_its_administrator(
+    client, on_commit, company, applicant, application
+):
+    administrator = company_admin(company, is_superuser=True, is_staff=True)
+
+    get(client, on_commit, administrator, detail_url(application))
+
+    application.refresh_from_db()
+    assert application.status == A.READ
+
+
+@pytest.mark.django_db
 def test_opening_the_application_again_sends_nothing_more(client, on_commit, author, applicant, tutor, application):
     get(client, on_commit, author, detail_url(application))
 
@@ -676,10 +702,10 @@ def test_spontaneous_application_reaches_the_administrators_tab_and_mailbox(
     assert recipients() == [admin.email]
     assert "Talel Jlassi" in mail.outbox[0].subject
     client.force_login(admin)
-    tab = client.get(company_url(company), {"tab": "spontaneous"})
+    tab = client.get(f"/espace/entreprises/{company.pk}/offres/", {"tab": "spontaneous"})
     assert tab.context["tab"] == "spontaneous"
     assert rows(tab) == [application.pk]
-    assert [(key, count) for key, _label, count in tab.context["tabs"]] == [("offers", 0), ("spontaneous", 1)]
+    assert ("spontaneous", 1) in [(key, count) for key, _label, count in tab.context["tabs"]]
     assert status_badge("pending", "Pending") in html(tab)
     assert rows(client.get(company_url(company), {"tab": "offers"})) == []
 
@@ -695,7 +721,7 @@ def test_secondary_contact_gets_no_spontaneous_tab(client, company, admin, autho
     assert response.context["tab"] == "offers"
     assert rows(response) == [application.pk]
     assert spontaneous.pk not in rows(response)
-    assert 'href="?tab=spontaneous"' not in html(response)
+    assert f'href="/espace/entreprises/{company.pk}/offres/?tab=spontaneous"' not in html(response)
     assert [key for key, _label, _count in response.context["tabs"]] == ["offers"]
     assert client.get(detail_url(spontaneous)).status_code == 404
 
@@ -705,7 +731,9 @@ def test_dashboard_links_to_each_ones_applications(client, company, admin, autho
     client.force_login(applicant)
     assert 'href="/candidatures/"' in html(client.get("/comptes/mon-compte/"))
     client.force_login(admin)
-    assert f'href="{company_url(company)}?tab=spontaneous"' in html(client.get("/comptes/mon-compte/"))
+    assert f'href="/espace/entreprises/{company.pk}/offres/?tab=spontaneous"' in html(
+        client.get("/comptes/mon-compte/")
+    )
     client.force_login(author)
     dashboard = html(client.get("/comptes/mon-compte/"))
     assert f'href="{company_url(company)}"' in dashboard

@@ -214,6 +214,7 @@ def test_offer_cycle_through_the_workspace_pages(client, on_commit, people):
     assert [(key, count) for key, _label, count in archive_tab.context["tabs"]] == [
         ("to_validate", 0),
         ("current", 0),
+        ("spontaneous", 0),
         ("archived", 2),
     ]
 
