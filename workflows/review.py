@@ -48,6 +48,13 @@ STEP_LABELS = {
 ANSWERS = frozenset({"submitted", "renewed", "republished", "approved", "published"})
 
 
+def _name(person) -> str:
+    """How a moderator or an author is named on the offer: their full name, else their e-mail address."""
+    if person is None:
+        return ""
+    return person.get_full_name() or person.email
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One step of an offer's moderation: who, when, which action, what was said."""
@@ -66,9 +73,7 @@ class HistoryEntry:
 
     @property
     def by_name(self) -> str:
-        if self.by is None:
-            return ""
-        return self.by.get_full_name() or self.by.email
+        return _name(self.by)
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,7 @@ class ModerationComment:
 
     @property
     def by_name(self) -> str:
-        if self.by is None:
-            return ""
-        return self.by.get_full_name() or self.by.email
+        return _name(self.by)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from tests.factories import (
     student,
 )
 from tests.recruitment.files import cv, letter
-from workflows import services, workspace
+from workflows import offer_input, services, workspace
 from workflows.lifecycle import ACTIONS
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def fresh(offer):
 def offer_in(world, status) -> OfferPage:
     """An offer written by the secondary contact `author`, taken to `status` through the services."""
     author, admin, moderator = world["author"], world["admin"], world["moderator"]
-    offer = services.create_offer(world["company"], OFFER, by=author)
+    offer = services.create_offer(world["company"], offer_input.validate(OFFER), by=author)
     if status == S.DRAFT:
         return fresh(offer)
     services.submit_offer(offer, by=author)

@@ -7,7 +7,7 @@ from django.core import mail
 from cms_pages.models import OfferPage
 from portal.reference.choices import OfferStatus
 from tests.factories import CompanyFactory, company_admin, hub_moderator, secondary_contact, student
-from workflows import services
+from workflows import offer_input, services
 
 S = OfferStatus
 OFFER = {
@@ -39,7 +39,7 @@ def fresh(offer):
 
 
 def submitted(people):
-    offer = services.create_offer(people["company"], OFFER, by=people["author"])
+    offer = services.create_offer(people["company"], offer_input.validate(OFFER), by=people["author"])
     services.submit_offer(offer, by=people["author"])
     return fresh(offer)
 

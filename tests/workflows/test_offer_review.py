@@ -18,7 +18,7 @@ from tests.factories import (
     secondary_contact,
     student,
 )
-from workflows import review, services
+from workflows import offer_input, review, services
 
 S = OfferStatus
 OFFER = {
@@ -70,7 +70,7 @@ def notices(response) -> list[str]:
 
 
 def submitted_offer(people, **changes):
-    offer = services.create_offer(people["company"], {**OFFER, **changes}, by=people["author"])
+    offer = services.create_offer(people["company"], offer_input.validate({**OFFER, **changes}), by=people["author"])
     services.submit_offer(offer, by=people["author"])
     return OfferPage.objects.get(pk=offer.pk)
 
@@ -139,7 +139,7 @@ def test_people_who_do_not_work_on_an_offline_offer_get_a_404(client, people, ou
 
 @pytest.mark.django_db
 def test_hub_moderator_sees_no_draft_but_reads_what_awaits_the_hub(client, people):
-    draft = services.create_offer(people["company"], OFFER, by=people["author"])
+    draft = services.create_offer(people["company"], offer_input.validate(OFFER), by=people["author"])
     waiting = submitted_offer(people)
     services.approve_offer(waiting, by=people["admin"])
     client.force_login(people["moderator"])

@@ -21,7 +21,7 @@ from tests.factories import (
 )
 from tests.recruitment.files import cv, letter
 from tests.recruitment.fixtures import published_offer
-from workflows import services
+from workflows import offer_input, services
 
 S = OfferStatus
 pytestmark = pytest.mark.django_db
@@ -111,18 +111,20 @@ def test_each_row_shows_the_columns_of_the_guide(client, company, admin, listed)
 def test_a_draft_is_dated_by_its_creation(client, company, admin):
     draft = services.create_offer(
         company,
-        {
-            "title": "Stagiaire qualité",
-            "internship_type": "insertion",
-            "mission": "Suivre la qualité.",
-            "study_level": "master",
-            "duration_weeks": 16,
-            "places": 1,
-            "sector": "10",
-            "start_date": "2027-02-01",
-            "city": "Clapiers",
-            "country": "FR",
-        },
+        offer_input.validate(
+            {
+                "title": "Stagiaire qualité",
+                "internship_type": "insertion",
+                "mission": "Suivre la qualité.",
+                "study_level": "master",
+                "duration_weeks": 16,
+                "places": 1,
+                "sector": "10",
+                "start_date": "2027-02-01",
+                "city": "Clapiers",
+                "country": "FR",
+            }
+        ),
         by=admin,
     )
     client.force_login(admin)
