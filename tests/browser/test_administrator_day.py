@@ -28,7 +28,7 @@ from tests.factories import (
     student,
 )
 from tests.recruitment.files import cv, letter
-from workflows import services
+from workflows import offer_input, services
 
 pytestmark = browser_test
 
@@ -59,11 +59,11 @@ def day():
         company, can_create_offers=True, email="valentin@talos.example", first_name="Valentin", last_name="Bouquet"
     )
     moderator = hub_moderator(company.reference_hub, email="moderation@biowin.example")
-    waiting = services.create_offer(company, {**OFFER, "title": WAITING}, by=contact)
+    waiting = services.create_offer(company, offer_input.validate({**OFFER, "title": WAITING}), by=contact)
     services.submit_offer(waiting, by=contact)
     published = []
     for title in (OFFLINE, ONLINE):
-        offer = services.create_offer(company, {**OFFER, "title": title}, by=admin)
+        offer = services.create_offer(company, offer_input.validate({**OFFER, "title": title}), by=admin)
         services.submit_offer(offer, by=admin)
         services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=moderator)
         published.append(OfferPage.objects.get(pk=offer.pk))
@@ -136,6 +136,15 @@ def test_administrator_day_journey(open_page, live_server, day):
     expect(main(contact).get_by_role("region", name="Moderation history")).to_contain_text("Changes requested")
     assert_accessible(contact)
     screenshot(contact, "administrator-02-comment-for-the-author")
+
+    # The contact revises the offer and publishes it in one step: it goes back to the administrator
+    main(contact).get_by_role("link", name="Edit").click()
+    contact.locator("#id_mission").fill("Suivre la qualité de la production, de 8 h à 16 h, avec un tuteur.")
+    contact.get_by_role("button", name="Publish", exact=True).click()
+    expect(contact.get_by_role("status", name="Messages")).to_be_visible()
+    revised = OfferPage.objects.get(pk=day["waiting"].pk)
+    assert revised.status == OfferStatus.AWAITING_COMPANY_VALIDATION
+    assert "de 8 h à 16 h" in revised.get_latest_revision_as_object().mission
 
     # The administrator republishes the unpublished offer from the current offers
     administrator.goto(f"/espace/entreprises/{company_id}/offres/?tab=current")
