@@ -986,3 +986,31 @@ def test_student_list_runs_as_many_queries_for_200_applications_as_for_10(
     assert (len(rows(few)), len(rows(many))) == (10, 20)
     assert many.context["page"].paginator.count == 200
     assert many_queries == few_queries
+
+
+def trail(response) -> list[str]:
+    """The breadcrumb's steps, as text, from « My space » to the page."""
+    nav = re.search(r'<nav aria-label="Breadcrumb" class="breadcrumbs">(.*?)</nav>', html(response), re.S)
+    assert nav, "no breadcrumb"
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", step).strip() for step in re.findall(r"<li[^>]*>(.*?)</li>", nav.group(1), re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_workspace_and_application_pages_show_the_way_back_to_my_space(
+    client, company, admin, applicant, tutor, application
+):
+    client.force_login(admin)
+    assert trail(client.get(reverse("offers:workspace", args=[company.pk]))) == ["My space", "Company workspace"]
+    assert trail(client.get(company_url(company))) == ["My space", "Company workspace", "Responses to my offers"]
+    number = f"Application {application.number}"
+    assert trail(client.get(detail_url(application))) == ["My space", "Company workspace", number]
+
+    client.force_login(applicant)
+    assert trail(client.get("/candidatures/")) == ["My space", "My applications"]
+    assert trail(client.get(detail_url(application))) == ["My space", "My applications", number]
+
+    client.force_login(tutor)
+    assert trail(client.get("/candidatures/suivi/")) == ["My space", "My students' applications"]
+    assert trail(client.get(detail_url(application))) == ["My space", "My students' applications", number]
