@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -69,6 +71,20 @@ def held(user, perm: str, permission_model) -> QuerySet:
 def assign(user, perms: Iterable[str], obj: Model) -> None:
     for perm in perms:
         assign_perm(codename(perm), user, obj)
+
+
+def assign_many(grants: Iterable[tuple], permission_model) -> None:
+    """Grant in bulk each `(user, perms, obj)` of `grants`, the objects all of one model, stored in `permission_model`
+    (guardian's direct table of that model). A grant already stored is left as it is."""
+    rows, permissions = [], None
+    for user, perms, obj in grants:
+        if permissions is None:
+            content_type = ContentType.objects.get_for_model(obj)
+            permissions = dict(Permission.objects.filter(content_type=content_type).values_list("codename", "pk"))
+        rows += [
+            permission_model(user=user, permission_id=permissions[codename(perm)], content_object=obj) for perm in perms
+        ]
+    permission_model.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
 def remove(user, perms: Iterable[str], obj: Model) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from cms_pages.models import OfferPage, OrganisationPage
-from portal.access.core import EVERYTHING, NOTHING, assign, can, codename, held, is_active
+from portal.access.core import EVERYTHING, NOTHING, assign, assign_many, can, codename, held, is_active
 from portal.access.organisations import (
     APPROVE_OFFERS,
     CREATE_OFFERS,
@@ -48,6 +48,11 @@ BEFORE_HUB = (OfferStatus.DRAFT, OfferStatus.AWAITING_COMPANY_VALIDATION)
 def grant_author(user, offer: OfferPage) -> None:
     """The author of an offer manages it and receives its applications."""
     assign(user, OFFER_AUTHOR_PERMISSIONS, offer)
+
+
+def grant_authors(pairs) -> None:
+    """`grant_author` for each `(user, offer)` of `pairs`, in bulk (new offers: the demo data at scale)."""
+    assign_many(((user, OFFER_AUTHOR_PERMISSIONS, offer) for user, offer in pairs), OfferUserPermission)
 
 
 # Who sees which offer

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
-from portal.access.core import assign, can, is_active, remove
+from portal.access.core import assign, assign_many, can, is_active, remove
 from portal.accounts.models import (
     Membership,
     OfferUserPermission,
@@ -61,6 +61,14 @@ def sync_membership(membership: Membership) -> None:
     wanted = set(membership_permissions(membership))
     remove(membership.user, set(COMPANY_PERMISSIONS) - wanted, membership.organisation)
     assign(membership.user, wanted, membership.organisation)
+
+
+def grant_memberships(memberships) -> None:
+    """The company permissions of new `memberships`, in bulk (`sync_membership` for a membership that changes)."""
+    assign_many(
+        ((membership.user, membership_permissions(membership), membership.organisation) for membership in memberships),
+        OrganisationUserPermission,
+    )
 
 
 def revoke_membership(membership: Membership) -> None:

@@ -2,13 +2,15 @@
 
 Everything is derived from one `random.Random(seed)` and from the fixed `REFERENCE_DATE`, so two runs
 with the same seed and size produce the same content. The builder first draws a complete plan (plain
-data), then writes it: pages one by one through Wagtail (tree, revisions, publication), people in bulk.
+data), then writes it: the few hubs, schools and guides one by one through Wagtail (tree, revisions, publication), the
+companies, offers, people and applications in bulk (`bulk.py`), as Wagtail and the services would leave them.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,8 +19,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
@@ -37,17 +41,18 @@ from cms_pages.models import (
 from portal import access
 from portal.accounts.models import HubModerator, Membership, SchoolStaff, Student, TermsAcceptance, User
 from portal.cvbook.models import Profile
-from portal.demo import followup
+from portal.demo import bulk, followup
 from portal.demo.documents import pdf_bytes
 from portal.demo.guides import GUIDES
 from portal.demo.profiles import VISIBLE_SHARE, create_profiles, demo_profile_students
 from portal.followup.models import Internship
 from portal.notifications.services import without_notifications
 from portal.recruitment import services as recruitment
-from portal.recruitment.models import Application
-from portal.reference.choices import OfferStatus, OrganisationKind
+from portal.recruitment.documents import PDF
+from portal.recruitment.models import Application, ApplicationDocument, ApplicationEvent
+from portal.reference.choices import ApplicationStatus as AS
+from portal.reference.choices import DocumentKind, OfferStatus, OrganisationKind
 from portal.reference.models import Country
-from workflows import services as offer_services
 from workflows.models import Campaign
 
 DEFAULT_PASSWORD = "portal-demo"
@@ -170,6 +175,13 @@ TARGETED_SHARE = 0.10
 APPLICATIONS_PER_SIZE = 60
 # The demo student's own applications: to the first company's published offer, then spontaneously to it.
 DEMO_STUDENT_APPLICATIONS = ("interview", "pending")
+# Where an application drawn with each answer stands: a withdrawal follows the company's reading.
+APPLICATION_STATUS_AFTER = {
+    "pending": AS.PENDING,
+    "read": AS.READ,
+    "interview": AS.INTERVIEW,
+    "cancelled": AS.CANCELLED,
+}
 
 
 def _ascii(text: str) -> str:
@@ -235,6 +247,8 @@ class DemoBuilder:
         self.password = password
         self.seed = seed
         self.rng = random.Random(seed)
+        # The pages' translation keys, drawn apart so that they leave the content's draws as they were.
+        self.keys = random.Random(f"{seed}:translation-keys")
         self.tick: Callable[[int], None] = tick or (lambda n=1: None)
         self.emails: set[str] = set()
         self.people: list[Person] = []
@@ -492,6 +506,9 @@ class DemoBuilder:
             home.add_child(instance=self.contact_page)
             self.contact_page.save_revision(clean=False).publish()
 
+    def _translation_key(self) -> uuid.UUID:
+        return uuid.UUID(int=self.keys.getrandbits(128), version=4)
+
     def _published_at(self, days_ago: int) -> datetime:
         return REFERENCE_DATETIME - timedelta(days=days_ago)
 
@@ -571,6 +588,8 @@ class DemoBuilder:
 
     def create_companies(self) -> None:
         rng = self.rng
+        keywords = bulk.tags(keyword for plan in self.companies for keyword in plan.keywords)
+        children = []
         for plan in self.companies:
             profile = SECTORS[plan.sector]
             description = (
@@ -579,7 +598,7 @@ class DemoBuilder:
                 f"<p>Nous accueillons chaque année des stagiaires dans l'équipe {profile['team']} : "
                 f"{', '.join(plan.keywords[:3])}.</p>"
             )
-            page = OrganisationPage(
+            plan.page = OrganisationPage(
                 title=plan.title,
                 slug=plan.slug,
                 kind=OrganisationKind.COMPANY,
@@ -595,8 +614,15 @@ class DemoBuilder:
                 sector_id=plan.sector,
                 expertise_domains=profile["domains"],
                 reference_hub=self.hubs[HUB_OF_COUNTRY[plan.country]],
+                locale=self.locale,
+                live=True,
+                first_published_at=self._published_at(rng.randint(150, 400)),
             )
-            plan.page = self._add_organisation(page, plan.keywords)
+            plan.page.keywords.set([keywords[keyword] for keyword in plan.keywords])
+            children.append((self.organisation_index, plan.page))
+        writer = bulk.PageWriter(OrganisationPage, keys=self._translation_key)
+        pages = writer.write(children, user_of=lambda page: None, tick=self.tick)
+        writer.index(pages, related=["country", "sector"], prefetch=["keywords"])
 
     def create_users(self) -> None:
         """Every person of the plan in one insert, sharing one password hash."""
@@ -634,9 +660,8 @@ class DemoBuilder:
                 for person, can_create in plan.contacts
             ]
         Membership.objects.bulk_create(memberships, batch_size=500)
-        for membership in memberships:
-            access.organisations.sync_membership(membership)
-            self.tick(1)
+        access.organisations.grant_memberships(memberships)
+        self.tick(len(memberships))
         TermsAcceptance.objects.bulk_create(
             TermsAcceptance(accepted_by=plan.admin.user, organisation=plan.page, version=settings.TERMS_VERSION)
             for plan in self.companies
@@ -653,7 +678,9 @@ class DemoBuilder:
         campaign, _created = Campaign.objects.get_or_create(
             name=DEMO_CAMPAIGN, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 6, 30)}
         )
+        keywords = bulk.tags(keyword for plan in self.offers for keyword in plan.keywords)
         slugs: dict[int, set[str]] = {}
+        children, awaiting = [], []
         for plan in self.offers:
             company = plan.company.page
             taken = slugs.setdefault(company.pk, set())
@@ -662,13 +689,12 @@ class DemoBuilder:
                 n += 1
                 slug = f"{slugify(plan.title)}-{n}"
             taken.add(slug)
-            live = plan.status == OfferStatus.PUBLISHED
             offer = OfferPage(
                 title=plan.title,
                 slug=slug,
                 locale=self.locale,
                 owner=plan.author.user,
-                live=live,
+                live=plan.status == OfferStatus.PUBLISHED,
                 company=company,
                 author=plan.author.user,
                 internship_type=plan.internship_type,
@@ -688,7 +714,7 @@ class DemoBuilder:
             )
             if plan.status in ONCE_PUBLISHED:
                 offer.first_published_at = self._published_at(plan.published_days_ago)
-            offer.keywords.set(plan.keywords)
+            offer.keywords.set([keywords[keyword] for keyword in plan.keywords])
             if plan.targeting:
                 kind, picks = plan.targeting
                 if kind == "countries":
@@ -698,20 +724,35 @@ class DemoBuilder:
                 else:
                     chosen = {all_programmes[i % len(all_programmes)].pk for i in picks}
                     offer.target_programmes.set([p for p in all_programmes if p.pk in chosen])
-            awaiting = plan.status in AWAITING_VALIDATION
-            if awaiting:
-                offer.status = OfferStatus.DRAFT  # the moderation workflow sets the awaiting status
-            company.add_child(instance=offer)
-            revision = offer.save_revision(user=plan.author.user, clean=False)
-            if live:
-                revision.publish(user=plan.author.user, skip_permission_checks=True)
-            access.offers.grant_author(plan.author.user, offer)
-            if awaiting:
-                # Through the real workflow, so that the demo approvers can act on it; no mail for demo data.
-                with without_notifications():
-                    offer_services.submit_offer(offer, by=plan.author.user)
-            self.page_ids.append(offer.pk)
-            self.tick(1)
+            if plan.status in AWAITING_VALIDATION:
+                # A draft sent to moderation. What the workflow makes of it: an offer written by the company's
+                # administrator skips the company's step and awaits the hub's; a secondary contact's awaits the
+                # administrator.
+                offer.status = OfferStatus.DRAFT
+                awaited = (
+                    OfferStatus.AWAITING_HUB_VALIDATION
+                    if plan.author is plan.company.admin
+                    else OfferStatus.AWAITING_COMPANY_VALIDATION
+                )
+                awaiting.append((offer, awaited))
+            children.append((company, offer))
+        writer = bulk.PageWriter(OfferPage, keys=self._translation_key)
+        offers = writer.write(children, user_of=lambda offer: offer.owner, tick=self.tick)
+        access.offers.grant_authors((offer.owner, offer) for offer in offers)
+        if awaiting:
+            at_hub = {offer.pk for offer, awaited in awaiting if awaited == OfferStatus.AWAITING_HUB_VALIDATION}
+            bulk.start_moderation(
+                [offer for offer, _awaited in awaiting],
+                workflow=offers[0].get_workflow(),
+                by_company_admin=lambda offer: offer.pk in at_hub,
+            )
+            for offer, awaited in awaiting:
+                offer.status = awaited
+            for status in {awaited for _offer, awaited in awaiting}:
+                OfferPage.objects.filter(pk__in=[offer.pk for offer, awaited in awaiting if awaited == status]).update(
+                    status=status
+                )
+        writer.index(offers, related=["company"], prefetch=["keywords"])
 
     def create_students(self) -> None:
         students = []
@@ -734,7 +775,9 @@ class DemoBuilder:
         self.tick(len(students))
 
     def create_applications(self) -> None:
-        """Students apply through the real services, and the company side reads and answers some; no mail goes out."""
+        """The demo student applies through the real services, and the company answers; the other students' applications
+        are written in bulk as those services would leave them (with their two documents and their history). No mail
+        goes out."""
 
         def documents(person: Person) -> dict:
             name = f"{_ascii(person.last_name)}_{_ascii(person.first_name)}"
@@ -755,7 +798,7 @@ class DemoBuilder:
 
         company = self.companies[0]
         first_offer = OfferPage.objects.filter(company=company.page, status=OfferStatus.PUBLISHED).first()
-        open_offers = list(OfferPage.objects.live().untargeted().select_related("company").order_by("pk"))
+        open_offers = list(OfferPage.objects.live().untargeted().select_related("company", "author").order_by("pk"))
         statuses, weights = list(APPLICATION_STATUS_SHARES), list(APPLICATION_STATUS_SHARES.values())
         student, *others = [person for person, _school, _programme in self.student_plans]
         taken: set[tuple[int, int]] = set()
@@ -766,18 +809,70 @@ class DemoBuilder:
             answer(application, DEMO_STUDENT_APPLICATIONS[0], first_offer.author or company.admin.user)
             recruitment.apply(student.user, company=company.page, message=APPLICATION_MESSAGES[1], **documents(student))
             self.tick(len(DEMO_STUDENT_APPLICATIONS))
-            for _number in range(APPLICATIONS_PER_SIZE * self.size):
-                person, offer = self.rng.choice(others), self.rng.choice(open_offers)
-                if (person.user.pk, offer.pk) in taken:
-                    self.tick(1)
-                    continue
-                taken.add((person.user.pk, offer.pk))
-                application = recruitment.apply(
-                    person.user, offer=offer, message=self.rng.choice(APPLICATION_MESSAGES), **documents(person)
-                )
-                acting = offer.author or User.objects.filter(memberships__organisation=offer.company).first()
-                answer(application, self.rng.choices(statuses, weights)[0], acting)
+        # The others, as `recruitment.apply` and the company's answers would leave them, written in bulk.
+        planned = []
+        for _number in range(APPLICATIONS_PER_SIZE * self.size):
+            person, offer = self.rng.choice(others), self.rng.choice(open_offers)
+            if (person.user.pk, offer.pk) in taken:
                 self.tick(1)
+                continue
+            taken.add((person.user.pk, offer.pk))
+            message = self.rng.choice(APPLICATION_MESSAGES)
+            acting = offer.author or User.objects.filter(memberships__organisation=offer.company).first()
+            planned.append((person, offer, message, acting, self.rng.choices(statuses, weights)[0]))
+        for start in range(0, len(planned), 500):
+            self._write_applications(planned[start : start + 500])
+
+    def _write_applications(self, planned: list) -> None:
+        now = timezone.now()
+        applications = Application.objects.bulk_create(
+            Application(
+                student=person.user,
+                offer=offer,
+                company=offer.company,
+                message=message,
+                status=APPLICATION_STATUS_AFTER[status],
+                read_at=None if status == "pending" else now,
+            )
+            for person, offer, message, _acting, status in planned
+        )
+        documents, events = [], []
+        for application, (person, _offer, _message, acting, status) in zip(applications, planned, strict=True):
+            name = f"{_ascii(person.last_name)}_{_ascii(person.first_name)}"
+            for kind, filename, text in (
+                (DocumentKind.CV, f"cv_{name}.pdf", f"CV - {person.first_name} {person.last_name}"),
+                (
+                    DocumentKind.MOTIVATION_LETTER,
+                    f"lettre_motivation_{name}.pdf",
+                    f"Lettre de motivation - {person.last_name}",
+                ),
+            ):
+                content = pdf_bytes(text)
+                document = ApplicationDocument(
+                    application=application, kind=kind, name=filename, content_type=PDF, size=len(content)
+                )
+                document.file.save("document.pdf", ContentFile(content), save=False)
+                documents.append(document)
+            events.append(ApplicationEvent(application=application, by=person.user, before="", after=AS.PENDING))
+            if status != "pending":
+                events.append(ApplicationEvent(application=application, by=acting, before=AS.PENDING, after=AS.READ))
+            if status == "interview":
+                events.append(
+                    ApplicationEvent(
+                        application=application,
+                        by=acting,
+                        before=AS.READ,
+                        after=AS.INTERVIEW,
+                        comment="Rendez-vous à convenir.",
+                    )
+                )
+            elif status == "cancelled":
+                events.append(
+                    ApplicationEvent(application=application, by=person.user, before=AS.READ, after=AS.CANCELLED)
+                )
+        ApplicationDocument.objects.bulk_create(documents)
+        ApplicationEvent.objects.bulk_create(events)
+        self.tick(len(planned))
 
     def create_internships(self) -> None:
         """Internships at every stage of the follow-up, for students of the first school at the demo company."""

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
-from taggit.models import Tag
 from wagtail.search.backends import get_search_backend
 
 from portal.accounts.models import Student
 from portal.cvbook.models import Profile, ProfileDocument, ProfileKeyword, profile_file_name
+from portal.demo import bulk
 from portal.demo.documents import pdf_bytes
 from portal.recruitment.documents import PDF, private_storage
 from portal.reference.choices import DocumentKind
@@ -76,24 +76,6 @@ def _plan(student: Student, rng: random.Random) -> tuple[Profile, list[str]]:
     return profile, keywords
 
 
-def _tags(names: set[str]) -> dict[str, Tag]:
-    """The tags of `names`, created in bulk when missing (with unique slugs)."""
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    slugs = set(Tag.objects.values_list("slug", flat=True))
-    missing = []
-    for name in sorted(names - set(tags)):
-        base = slugify(name) or "keyword"
-        slug, number = base, 1
-        while slug in slugs:
-            number += 1
-            slug = f"{base}_{number}"
-        slugs.add(slug)
-        missing.append(Tag(name=name, slug=slug))
-    for tag in Tag.objects.bulk_create(missing, batch_size=BATCH):
-        tags[tag.name] = tag
-    return {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-
-
 def _documents(profile: Profile) -> list[ProfileDocument]:
     """A one-page CV and a letter for the profile, written to the private storage."""
     user = profile.student.user
@@ -119,7 +101,7 @@ def create_profiles(students: list[Student], rng: random.Random, *, tick=None) -
     tick = tick or (lambda n=1: None)
     planned = [_plan(student, rng) for student in students]
     profiles = Profile.objects.bulk_create([profile for profile, _keywords in planned], batch_size=BATCH)
-    tags = _tags({keyword for _profile, keywords in planned for keyword in keywords})
+    tags = bulk.tags(keyword for _profile, keywords in planned for keyword in keywords)
     ProfileKeyword.objects.bulk_create(
         (
             ProfileKeyword(content_object=profile, tag=tags[keyword])

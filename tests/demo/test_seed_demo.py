@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.http import HttpRequest
+from wagtail.models import Page, PageLogEntry, ReferenceIndex
 
 from cms_pages.models import ContactPage, GuidePage, OfferPage, OrganisationPage
 from portal import access
@@ -111,3 +112,35 @@ def test_seed_demo_creates_the_demo_portal_and_its_accounts_once(client):
     services.approve_offer(waiting, by=moderator)
     waiting.refresh_from_db()
     assert waiting.live and waiting.status == OfferStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_pages_written_in_bulk_are_those_wagtail_would_have_written():
+    call_command("seed_demo")
+    admin = User.objects.get(email="admin@company1.demo.example")
+    company = OrganisationPage.objects.get(memberships__user=admin)
+
+    # The tree holds: treebeard finds no wrong path, depth or child count.
+    assert all(not problems for problems in Page.find_problems())
+    assert company.get_children().count() == company.numchild == OfferPage.objects.filter(company=company).count()
+    assert company.url_path.startswith("/accueil/organisations/")
+    # Every page has its revision holding its content; a live page is live at that revision.
+    offers = OfferPage.objects.select_related("latest_revision", "live_revision")
+    for offer in offers:
+        assert offer.latest_revision.as_object().title == offer.title
+        assert offer.live_revision_id == (offer.latest_revision_id if offer.live else None)
+    assert PageLogEntry.objects.filter(action="wagtail.create").count() >= OfferPage.objects.count()
+    # Keywords and targeting, the reference index and the search index.
+    offer = OfferPage.objects.live().filter(company=company).first()
+    keyword = offer.keywords.first()
+    assert ReferenceIndex.get_references_to(keyword).filter(object_id=str(offer.pk)).exists()
+    assert offer in OfferPage.objects.live().search(offer.title)
+    assert OfferPage.objects.exclude(target_countries=None).exists()
+    # A secondary contact's offer awaits the company's administrator, who sends it on to the hub.
+    draft = OfferPage.objects.filter(status=OfferStatus.AWAITING_COMPANY_VALIDATION, company=company).first()
+    services.approve_offer(draft, by=admin)
+    draft.refresh_from_db()
+    assert draft.status == OfferStatus.AWAITING_HUB_VALIDATION
+    assert draft.current_workflow_task.name == "Reference hub validation"
+    # The author of each offer manages it.
+    assert all(access.can(offer.author, access.offers.MANAGE_OFFER, offer) for offer in OfferPage.objects.all())
