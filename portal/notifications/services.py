@@ -25,13 +25,12 @@ def without_notifications():
         _state.muted = previous
 
 
-def _announce_on_commit(notification: Notification) -> None:
-    """Once the transaction commits, the delivery task (listening to `signals.recorded`) is enqueued."""
+def _announce_on_commit(notifications: list[Notification]) -> None:
+    """Once the transaction commits, the delivery tasks (listening to `signals.recorded`) are enqueued."""
     # Robust: the data is committed whatever happens to the queue; a lost delivery is picked up again by
     # `redeliver_stalled_notifications`.
-    transaction.on_commit(
-        lambda: signals.recorded.send(sender=Notification, notification_id=notification.pk), robust=True
-    )
+    ids = [notification.pk for notification in notifications]
+    transaction.on_commit(lambda: signals.recorded.send(sender=Notification, notification_ids=ids), robust=True)
 
 
 def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
@@ -63,7 +62,7 @@ def _record(kind: str, *, key: str, payload: dict, **recipient) -> Notification 
         key=key, defaults={"kind": kind, "payload": payload, **recipient}
     )
     if created:
-        _announce_on_commit(notification)
+        _announce_on_commit([notification])
     return notification
 
 
@@ -98,13 +97,13 @@ def notify_many(kind: str, recipients: Iterable, *, key: str, **payload) -> list
             with transaction.atomic():
                 Notification.objects.bulk_create(new)
         except IntegrityError:
-            new = []
-            for recipient_key, recipient in by_key.items():
-                if recipient_key not in recorded:
-                    recorded[recipient_key] = _record(kind, key=recipient_key, recipient=recipient, payload=payload)
-        for notification in new:
-            recorded[notification.key] = notification
-            _announce_on_commit(notification)
+            for notification in new:
+                recorded[notification.key] = _record(
+                    kind, key=notification.key, recipient=notification.recipient, payload=payload
+                )
+        else:
+            recorded.update((notification.key, notification) for notification in new)
+            _announce_on_commit(new)
     return [recorded[recipient_key] for recipient_key in by_key]
 
 

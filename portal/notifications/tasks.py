@@ -3,7 +3,9 @@
 A delivery claims its notification row before sending, in one conditional statement committed at once: the
 claim counts the attempt and marks the row as being sent, so that the counter survives a failed send and a
 second consumer (a duplicate task, a redelivery) leaves the notification alone. The e-mail goes out outside any
-transaction, then the row records that it was sent, or the error, in one statement.
+transaction, then the row records that it was sent, or the error, in one statement. Notifications recorded
+together are delivered by batches (`deliver_notifications`), one task and one read for several e-mails, each
+claimed and recorded as above.
 
 Each consumer thread keeps its connection to the mail server from one e-mail to the next (opening one, with its
 greeting, TLS and login, costs more than sending a short e-mail): a connection left idle is closed rather than
@@ -41,6 +43,9 @@ REDELIVERY_WINDOW = datetime.timedelta(days=2)
 # A connection to the mail server unused for longer is closed rather than reused: servers drop idle clients
 # (Postfix after 300 s), and a send on a dropped connection fails before it is noticed.
 SMTP_IDLE_REUSE = 30  # seconds
+# Notifications recorded together (`notify_many`) are delivered by tasks of this many: fewer tasks to queue and
+# run, while the consumers' threads still share a large campaign.
+DELIVERY_BATCH = 20
 
 
 def sending_lease() -> datetime.timedelta:
@@ -153,25 +158,36 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def send_notification(notification_id: int) -> bool:
-    """Send the notification's e-mail unless it was sent. Returns whether this call sent it."""
-    # Read first (the payload and the recipient do not change), then claim: a notification sent already costs
-    # one statement, one to deliver three (this read, the claim, the record of the send).
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or notification.sent_at is not None or not _claim(notification_id):
-        # Gone when its recipient was deleted meanwhile.
-        logger.info("Notification %s is sent, being sent or gone: not sending it.", notification_id)
+def _deliver(notification: Notification) -> bool:
+    """Claim the notification just read, send its e-mail and record it. Returns whether this call sent it."""
+    if notification.sent_at is not None or not _claim(notification.pk):
+        logger.info("Notification %s is sent or being sent: not sending it.", notification.pk)
         return False
     try:
         message = build_email(notification)
         _send(message)
     except Exception as error:
-        Notification.objects.filter(pk=notification_id).update(last_error=_describe(error), sending_since=None)
+        Notification.objects.filter(pk=notification.pk).update(last_error=_describe(error), sending_since=None)
         raise
-    Notification.objects.filter(pk=notification_id).update(
+    Notification.objects.filter(pk=notification.pk).update(
         sent_at=timezone.now(), subject=message.subject[:255], sending_since=None
     )
     return True
+
+
+def _for_delivery():
+    return Notification.objects.select_related("recipient")
+
+
+def send_notification(notification_id: int) -> bool:
+    """Send the notification's e-mail unless it was sent. Returns whether this call sent it."""
+    # Read first (the payload and the recipient do not change), then claim: a notification sent already costs
+    # one statement, one to deliver three (this read, the claim, the record of the send).
+    notification = _for_delivery().filter(pk=notification_id).first()
+    if notification is None:  # its recipient was deleted meanwhile
+        logger.info("Notification %s is gone: not sending it.", notification_id)
+        return False
+    return _deliver(notification)
 
 
 @db_task(retries=RETRIES, retry_delay=settings.NOTIFICATION_RETRY_DELAY, retry_backoff=2, context=True)
@@ -191,10 +207,45 @@ def deliver_notification(notification_id: int, task=None) -> bool:
         raise
 
 
+def _retry_later(notification_id: int) -> None:
+    """Its first attempt failed in a batch: the next ones come as `deliver_notification`'s retries would."""
+    delay = deliver_notification.task_class.default_retry_delay
+    deliver_notification.schedule(args=(notification_id,), delay=delay, retries=RETRIES - 1, retry_delay=delay * 2)
+
+
+@db_task()
+def deliver_notifications(notification_ids: list[int]) -> None:
+    """Send the e-mails of notifications recorded together, one after the other over this thread's connection:
+    one task and one read for the batch, then each claimed, sent and recorded as `deliver_notification` does, so
+    that each is sent once, whoever else delivers it. Safe to run twice.
+
+    On a failure the batch stops, and raises: the notification that failed is retried as `deliver_notification`
+    would retry it (an SMTP or connection failure; with the same delays and attempts) or not at all (any other
+    error), and each of the others not sent yet gets a `deliver_notification` of its own.
+    """
+    notifications = _for_delivery().in_bulk(notification_ids)
+    for position, notification_id in enumerate(notification_ids):
+        notification = notifications.get(notification_id)
+        if notification is None:  # gone
+            continue
+        try:
+            _deliver(notification)
+        except Exception as error:
+            if isinstance(error, TRANSIENT_ERRORS):
+                _retry_later(notification_id)
+            for other in notification_ids[position + 1 :]:
+                deliver_notification(other)
+            raise
+
+
 @receiver(signals.recorded, dispatch_uid="deliver-recorded-notification")
-def deliver_once_committed(sender, notification_id: int, **kwargs) -> None:
-    """A notification was recorded and committed: its e-mail goes out through the queue."""
-    deliver_notification(notification_id)
+def deliver_once_committed(sender, notification_ids: list[int], **kwargs) -> None:
+    """Notifications were recorded and committed: their e-mails go out through the queue."""
+    if len(notification_ids) == 1:
+        deliver_notification(notification_ids[0])
+        return
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        deliver_notifications(notification_ids[start : start + DELIVERY_BATCH])
 
 
 @db_periodic_task(crontab(minute="*/15"))
