@@ -4,7 +4,7 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.exceptions import NotVisible
@@ -25,13 +25,12 @@ def without_notifications():
         _state.muted = previous
 
 
-def _announce_on_commit(notification: Notification) -> None:
-    """Once the transaction commits, the delivery task (listening to `signals.recorded`) is enqueued."""
+def _announce_on_commit(notifications: list[Notification]) -> None:
+    """Once the transaction commits, the delivery tasks (listening to `signals.recorded`) are enqueued."""
     # Robust: the data is committed whatever happens to the queue; a lost delivery is picked up again by
     # `redeliver_stalled_notifications`.
-    transaction.on_commit(
-        lambda: signals.recorded.send(sender=Notification, notification_id=notification.pk), robust=True
-    )
+    ids = [notification.pk for notification in notifications]
+    transaction.on_commit(lambda: signals.recorded.send(sender=Notification, notification_ids=ids), robust=True)
 
 
 def notify(kind: str, recipient, *, key: str, **payload) -> Notification | None:
@@ -63,25 +62,49 @@ def _record(kind: str, *, key: str, payload: dict, **recipient) -> Notification 
         key=key, defaults={"kind": kind, "payload": payload, **recipient}
     )
     if created:
-        _announce_on_commit(notification)
+        _announce_on_commit([notification])
     return notification
 
 
 def notify_many(kind: str, recipients: Iterable, *, key: str, **payload) -> list[Notification]:
     """Notify each distinct active recipient once, under the key `f"{key}:{recipient.pk}"`.
 
-    Inactive users are skipped; a recipient listed twice is notified once. Idempotent like `notify`.
+    Inactive users are skipped; a recipient listed twice is notified once. Idempotent like `notify`: returns the
+    notification of each recipient, in their order, whether recorded now or before. Recorded in bulk (the keys
+    already there in one query, the others in one insert), whatever the number of recipients, and each new one
+    sent after the current transaction commits.
     """
-    notifications = []
-    seen = set()
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
+    if getattr(_state, "muted", False):
+        return []
+    by_key = {}
     for recipient in recipients:
-        if recipient.pk in seen or not recipient.is_active:
-            continue
-        seen.add(recipient.pk)
-        notification = notify(kind, recipient, key=f"{key}:{recipient.pk}", **payload)
-        if notification is not None:
-            notifications.append(notification)
-    return notifications
+        if recipient.is_active:
+            by_key.setdefault(f"{key}:{recipient.pk}", recipient)
+    if not by_key:
+        return []
+    recorded = {notification.key: notification for notification in Notification.objects.filter(key__in=by_key)}
+    new = [
+        Notification(key=recipient_key, kind=kind, payload=payload, recipient=recipient)
+        for recipient_key, recipient in by_key.items()
+        if recipient_key not in recorded
+    ]
+    if new:
+        try:
+            # A savepoint: should another transaction record one of these keys meanwhile, the insert fails alone
+            # and each is recorded in turn, as `notify` does.
+            with transaction.atomic():
+                Notification.objects.bulk_create(new)
+        except IntegrityError:
+            for notification in new:
+                recorded[notification.key] = _record(
+                    kind, key=notification.key, recipient=notification.recipient, payload=payload
+                )
+        else:
+            recorded.update((notification.key, notification) for notification in new)
+            _announce_on_commit(new)
+    return [recorded[recipient_key] for recipient_key in by_key]
 
 
 def mark_read(notification: Notification, *, by) -> Notification:

@@ -2,5 +2,5 @@
 
 from django.dispatch import Signal
 
-# Sent with `notification_id` after the transaction that recorded the notification commits.
+# Sent with `notification_ids` after the transaction that recorded those notifications commits.
 recorded = Signal()

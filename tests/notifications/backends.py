@@ -8,7 +8,7 @@ from django.core.mail.backends.locmem import EmailBackend
 class FlakyBackend(EmailBackend):
     """Like locmem (messages land in `mail.outbox`), but the next `failures_left` sends raise, as SMTP would."""
 
-    failures_left = 0  # class-wide: Django opens a new backend for every send
+    failures_left = 0  # class-wide: the delivery opens a new backend after each failure
     attempts = 0
 
     def send_messages(self, messages):

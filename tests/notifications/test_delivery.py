@@ -10,7 +10,12 @@ from huey.utils import utcnow
 
 from portal.notifications.models import Notification
 from portal.notifications.services import notify, notify_many
-from portal.notifications.tasks import deliver_notification, redeliver_stalled_notifications
+from portal.notifications.tasks import (
+    DELIVERY_BATCH,
+    deliver_notification,
+    deliver_notifications,
+    redeliver_stalled_notifications,
+)
 from tests.factories import CompanyFactory, UserFactory, company_admin
 from tests.notifications.backends import FlakyBackend
 
@@ -218,6 +223,68 @@ def test_notify_many_notifies_each_distinct_active_recipient_once(on_commit):
     assert {n.pk for n in again} == {n.pk for n in notifications}
     assert Notification.objects.count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
+
+
+@pytest.mark.django_db
+def test_many_notifications_are_delivered_in_batches_each_once(on_commit, django_assert_num_queries):
+    # Given more people than a batch holds, notified at once
+    people = UserFactory.create_batch(DELIVERY_BATCH + 5)
+    with on_commit():
+        notifications = notify_many("offer_published", people, key="offer_published:8", **PUBLISHED)
+
+    # Then each received one e-mail
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(person.email for person in people)
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+    # And a batch delivered again sends nothing, in one statement
+    with django_assert_num_queries(1):
+        deliver_notifications.call_local([n.pk for n in notifications[:DELIVERY_BATCH]])
+    assert len(mail.outbox) == len(people)
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_once_then_claims_and_records_each_mail(django_assert_num_queries):
+    notifications = [published(UserFactory(), key=f"offer_published:batch:{n}") for n in range(DELIVERY_BATCH)]
+
+    with django_assert_num_queries(1 + 2 * DELIVERY_BATCH):
+        deliver_notifications.call_local([n.pk for n in notifications])
+
+    assert len(mail.outbox) == DELIVERY_BATCH
+
+
+@pytest.mark.django_db
+def test_a_failed_mail_of_a_batch_is_retried_as_alone_and_the_rest_of_the_batch_goes_out(flaky, on_commit):
+    # Given the mail server hanging up on the next send
+    people = UserFactory.create_batch(3)
+    flaky.failures_left = 1
+
+    # When three people are notified at once
+    with on_commit():
+        notify_many("offer_published", people, key="offer_published:9", **PUBLISHED)
+
+    # Then the first e-mail failed and waits for its retry, as a delivery alone would; the others went out
+    first = Notification.objects.get(recipient=people[0])
+    assert first.attempts == 1 and first.sent_at is None and "SMTPServerDisconnected" in first.last_error
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(person.email for person in people[1:])
+    assert [round(delay / 5) * 5 for delay in scheduled_delays()] == [30]
+
+    # And its retry sends it, once
+    run_scheduled_tasks()
+    first.refresh_from_db()
+    assert first.sent_at is not None and first.attempts == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(person.email for person in people)
+
+
+@pytest.mark.django_db
+def test_a_batch_whose_server_stays_down_gives_each_mail_the_attempts_of_a_delivery_alone(flaky, on_commit):
+    flaky.failures_left = 100
+
+    with on_commit():
+        notify_many("offer_published", UserFactory.create_batch(3), key="offer_published:10", **PUBLISHED)
+    run_scheduled_tasks()
+
+    assert list(Notification.objects.values_list("attempts", flat=True)) == [7, 7, 7]
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
