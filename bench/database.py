@@ -84,3 +84,46 @@ def percentile(values: list[float], fraction: float) -> float:
     """The value below which `fraction` of `values` lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def top_up_company_offers(count: int) -> int:
+    """The demo company (its administrator's) holds `count` offers at least, for the workspace's tab at scale:
+    copies of other companies' live offers, written once in bulk as `seed_demo` writes pages. Returns its offers.
+    Django must be set up."""
+    from django.db import transaction
+
+    from cms_pages.models import OfferPage, OrganisationPage
+    from portal import access
+    from portal.accounts.models import Membership, User
+    from portal.demo.builder import COMPANY_ADMIN_EMAIL
+    from portal.demo.bulk import PageWriter
+
+    admin = User.objects.get(email=COMPANY_ADMIN_EMAIL)
+    company = OrganisationPage.objects.get(memberships__user=admin, memberships__role=Membership.Role.ADMIN)
+    held = OfferPage.objects.filter(company=company).count()
+    if held >= count:
+        return held
+    copied = [field for field in OfferPage._meta.local_concrete_fields if not field.primary_key]
+    children = []
+    sources = OfferPage.objects.live().exclude(company=company).prefetch_related("keywords").order_by("pk")
+    for number, source in enumerate(sources[: count - held], start=1):
+        offer = OfferPage(
+            **{field.attname: getattr(source, field.attname) for field in copied},
+            title=source.title,
+            slug=f"{source.slug}-{number}",
+            locale_id=source.locale_id,
+            live=True,
+            first_published_at=source.first_published_at,
+            owner=admin,
+        )
+        offer.company, offer.author = company, admin
+        offer.city, offer.country_id, offer.sector_id = company.city, company.country_id, company.sector_id
+        offer.keywords.set(list(source.keywords.all()))
+        children.append((company, offer))
+    with transaction.atomic():
+        writer = PageWriter(OfferPage)
+        offers = writer.write(children, user_of=lambda offer: admin)
+        access.offers.grant_authors((admin, offer) for offer in offers)
+        writer.index(offers, related=["company"], prefetch=["keywords"])
+    print(f"the demo company now holds {held + len(offers)} offers")
+    return held + len(offers)

@@ -28,7 +28,7 @@ import statistics
 import sys
 from dataclasses import dataclass, field
 
-from database import ROOT, percentile, prepare, require_postgresql, setup_django
+from database import ROOT, percentile, prepare, require_postgresql, setup_django, top_up_company_offers
 from server import WebServer, collect_static, fetch, production_environment, visitors
 
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_s")
@@ -102,11 +102,12 @@ def run(port: int, found: list[Measure], rounds: int, warm_up: int) -> None:
                 measure.queries.append(answer.queries)
 
 
-def report(found: list[Measure], size: int, workers: int, load: tuple[float, float]) -> None:
+def report(found: list[Measure], size: int, workers: int, load: tuple[float, float], company_offers: int) -> None:
     floor, wagtail = found[0], found[1]
     print(
         f"\nseed_demo --size {size}, gunicorn -w {workers} (DEBUG=0), {len(found[0].seconds)} rounds; "
-        f"load average {load[0]:.1f} before, {load[1]:.1f} after, on {os.cpu_count()} CPUs (shared: indicative)"
+        f"load average {load[0]:.1f} before, {load[1]:.1f} after, on {os.cpu_count()} CPUs (shared: indicative); "
+        f"the workspace's company holds {company_offers} offers"
     )
     print(f"{'measure':<26} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'× Wagtail v2':>12} {'× floor':>8}")
     rows = []
@@ -142,6 +143,9 @@ def main() -> None:
         "--redis-url", default=DEFAULT_REDIS, help=f"the cache and queue ('' for none; default {DEFAULT_REDIS})"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--company-offers", type=int, default=500, help="offers of the demo company, topped up once (default 500)"
+    )
     parser.add_argument("--rounds", type=int, default=30, help="requests of each measure (default 30)")
     parser.add_argument("--warm-up", type=int, default=4, help="unmeasured rounds first (default 4)")
     args = parser.parse_args()
@@ -150,6 +154,7 @@ def main() -> None:
     env = production_environment(prepare(args.database_url, args.size), args.redis_url)
     collect_static(env)
     setup_django(env)  # with the web server's SECRET_KEY, which signs the session
+    company_offers = top_up_company_offers(args.company_offers)
     who = visitors()
     found = measures(who)
     with WebServer(env, args.workers) as server:
@@ -158,7 +163,7 @@ def main() -> None:
         after = os.getloadavg()[0]
         if server.errors():
             print(server.errors())
-    report(found, args.size, args.workers, (before, after))
+    report(found, args.size, args.workers, (before, after), company_offers)
 
 
 if __name__ == "__main__":
