@@ -16,8 +16,8 @@ from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
 from portal.ids import MAX_ID
+from portal.reference import tables
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
-from portal.reference.models import Country
 from workflows import review, services, visits, workspace
 from workflows.models import Campaign
 from workflows.offer_input import OfferInput, edited_version
@@ -501,7 +501,7 @@ class WorkspaceQuerySerializer(serializers.Serializer):
     )
 
     def validate_country(self, code: str) -> str:
-        if code and not Country.objects.filter(code=code.upper()).exists():
+        if code and not tables.is_country(code.upper()):
             raise serializers.ValidationError("Unknown country.")
         return code.upper()
 

@@ -57,9 +57,10 @@ class Visitors:
 def visitors() -> Visitors:
     """The demo's company administrator and student: their API tokens, and a signed-in session of the
     administrator for the workspace's web pages. Django must be set up with the web server's SECRET_KEY."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
 
     from portal.accounts.models import Membership, User
@@ -67,9 +68,9 @@ def visitors() -> Visitors:
 
     admin = User.objects.get(email=COMPANY_ADMIN_EMAIL)
     student = User.objects.get(email=STUDENT_EMAIL)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(admin.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "portal.accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
     session.create()
     return Visitors(

@@ -2,13 +2,12 @@
 contact page's form."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS
 from portal.contact import services as contact
+from portal.reference import tables
 from portal.reference.choices import InternshipType, StudyLevel
-from portal.reference.models import Country, Sector
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -23,12 +22,10 @@ class OfferSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("A job, a skill, a company…"),
     )
-    sector = forms.ModelChoiceField(
-        Sector.objects.all(), label=_("Sector"), required=False, empty_label=_("All sectors")
-    )
-    country = forms.ModelChoiceField(
-        Country.objects.all(), label=_("Country"), required=False, empty_label=_("All countries")
-    )
+    # Codes, from the reference tables held in memory (`portal.reference.tables`): checking or listing them reads
+    # nothing from the database.
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     internship_type = forms.ChoiceField(
         label=_("Internship type"), required=False, choices=[("", _("All types")), *InternshipType.choices]
@@ -43,9 +40,9 @@ class OfferSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("All sectors")), *tables.sector_choices()]
         # Countries listed by their name in the reader's language, not by ISO code.
-        name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
-        self.fields["country"].queryset = Country.objects.order_by(name)
+        self.fields["country"].choices = [("", _("All countries")), *tables.country_choices()]
 
     def clean(self):
         data = super().clean()

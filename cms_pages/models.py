@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Aggregate, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -31,7 +33,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, Workflow
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Workflow
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -71,6 +73,25 @@ class HomePage(Page):
         context["guides"] = GuidePage.objects.live().public().order_by("audience", "title")[:6]
         return context
 
+    def route(self, request, path_components):
+        """Wagtail's routing, reading the section an address names (`/offres/`, `/organisations/`…) with its own
+        fields in one query: Wagtail reads the page, then its fields, a query more on every page served."""
+        if not path_components:
+            return super().route(request, path_components)
+        # A section's own table, joined from the page: the reverse link of each page type a home page holds.
+        joined = {
+            model: model._meta.model_name
+            for model in self.allowed_subpage_models()
+            if model._meta.get_parent_list() == [Page]
+        }
+        try:
+            child = self.get_children().select_related(*joined.values()).get(slug=path_components[0])
+        except Page.DoesNotExist:
+            raise Http404 from None
+        section = getattr(child, joined[child.specific_class]) if child.specific_class in joined else child.specific
+        section._cached_parent_obj = self
+        return section.route(request, path_components[1:])
+
 
 class OrganisationIndexPage(Page):
     """The directory of organisations: companies, training organisations and hubs."""
@@ -104,7 +125,20 @@ class OrganisationKeyword(TaggedItemBase):
     content_object = ParentalKey("cms_pages.OrganisationPage", related_name="tagged_keywords", on_delete=models.CASCADE)
 
 
-class OrganisationQuerySet(PageQuerySet):
+class PortalPageQuerySet(PageQuerySet):
+    """Wagtail's page queries, with the view restrictions checked inside the statement that lists the pages."""
+
+    def private_q(self):
+        """The pages in a private section (a view restriction on the page or on an ancestor), as a condition of the
+        statement itself: Wagtail's own reads every restriction first, in a query of its own, on every list."""
+        restricted = PageViewRestriction.objects.filter(
+            page__depth__lte=OuterRef("depth"),
+            page__path=Substr(OuterRef("path"), 1, Length("page__path")),
+        )
+        return Q(Exists(restricted))
+
+
+class OrganisationQuerySet(PortalPageQuerySet):
     def companies(self):
         return self.filter(kind=OrganisationKind.COMPANY)
 
@@ -386,7 +420,17 @@ class OfferKeyword(TaggedItemBase):
     content_object = ParentalKey("cms_pages.OfferPage", related_name="tagged_keywords", on_delete=models.CASCADE)
 
 
-class OfferQuerySet(PageQuerySet):
+class KeywordNames(Aggregate):
+    """The names of a group's keywords as a JSON list: `json_group_array` on SQLite, `jsonb_agg` on PostgreSQL."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+class OfferQuerySet(PortalPageQuerySet):
     def untargeted(self):
         """Offers open to everybody: no target country, organisation or programme."""
         return self.filter(
@@ -402,8 +446,21 @@ class OfferQuerySet(PageQuerySet):
         ).distinct()
 
     def for_listing(self):
-        """The columns and joins every list of offers needs, without N+1."""
-        return self.select_related("company", "country", "sector").prefetch_related("keywords")
+        """The columns and joins every list of offers needs, without N+1: the keywords' names come in the same
+        statement (`with_keyword_names`)."""
+        return self.select_related("company", "country", "sector").with_keyword_names()
+
+    def with_keyword_names(self):
+        """`keyword_names`: the names of each offer's keywords (a subquery of the statement, not a query per page of
+        offers); `OfferPage.keyword_list` reads them."""
+        names = (
+            OfferKeyword.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(names=KeywordNames("tag__name"))
+            .values("names")
+        )
+        return self.annotate(keyword_names=Subquery(names))
 
 
 class OfferPage(Page):
@@ -579,6 +636,8 @@ class OfferPage(Page):
 
     @property
     def keyword_list(self) -> list[str]:
+        if "keyword_names" in self.__dict__:  # read with the offer (`OfferQuerySet.with_keyword_names`)
+            return sorted(self.keyword_names or [])
         return sorted(tag.name for tag in self.keywords.all())
 
     @property

@@ -158,7 +158,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the person signed in with their student record in one query (portal/accounts/backends.py).
+    # Sessions opened under `django.contrib.auth.backends.ModelBackend` before it are signed out once.
+    "portal.accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -264,6 +266,10 @@ else:
         }
     }
 
+# Sessions are read from that cache and written through to the database: a signed-in request reads no session row
+# (the database still holds every session, so a cache emptied or restarted signs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # The client's address: how many proxies of our own stand in front of the portal. 0 trusts only the
 # connection's address; N takes the N-th address from the right of X-Forwarded-For
 # (portal/accounts/addresses.py). Read by the login limits and by the API's rate limits alike.
@@ -320,7 +326,7 @@ WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call answers 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

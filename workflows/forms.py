@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import OfferPage, OrganisationPage, Programme
 from portal.ids import MAX_ID
+from portal.reference import tables
 from portal.reference.choices import ApplicationStatus, InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
 from workflows import offer_input, workspace
@@ -168,9 +169,8 @@ class WorkspaceFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
     q = forms.CharField(label=_("Title of the offer"), required=False, max_length=255)
-    country = forms.ModelChoiceField(
-        Country.objects.all(), label=_("Country"), required=False, empty_label=_("All countries")
-    )
+    # A code, from the reference table held in memory (`portal.reference.tables`): no query to list or check it.
+    country = forms.ChoiceField(label=_("Country"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     targeting = forms.ChoiceField(
         label=_("Type of offer"), required=False, choices=[("", _("All types")), *workspace.TARGETING]
@@ -189,8 +189,7 @@ class WorkspaceFilterForm(forms.Form):
             self.fields["q"].label = _("Candidate")
             statuses = ApplicationStatus.choices
         else:
-            by_name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
-            self.fields["country"].queryset = Country.objects.order_by(by_name)
+            self.fields["country"].choices = [("", _("All countries")), *tables.country_choices()]
             statuses = [(status, status.label) for status in workspace.TABS[tab][1]]
         self.fields["status"].choices = [("", _("All statuses")), *statuses]
         self.fields["page_size"].choices = [

@@ -131,10 +131,12 @@ def audience_q(user) -> Q:
     audience = untargeted | company_lists_q(user)
     student = getattr(user, "student", None)
     if student is not None:
+        # The school's country in the same statement: the school itself is not read.
+        school_country = OrganisationPage.objects.filter(pk=student.school_id).values("country_id")
         audience |= (
             (
                 ~Exists(_targets("target_countries"))
-                | Exists(_targets("target_countries").filter(country_id=student.school.country_id))
+                | Exists(_targets("target_countries").filter(country_id__in=school_country))
             )
             & (
                 ~Exists(_targets("target_organisations"))

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import factory
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from cms_pages.models import OfferPage
@@ -41,11 +42,12 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # Beyond any id a database gives a page (and beyond SQLite's 64-bit integers).
 OUT_OF_RANGE_NUMBER = "99999999999999999999"
 
-# A search with a query and a filter by a signed-in student, whatever the number of offers: the signed-in user and
-# their student record, the offer index, the four facet counts, the count and one page of offers with their keywords,
-# and on the page the site, its tree and the choices of the form.
-SEARCH_PAGE_MAX_QUERIES = 21
-SEARCH_API_MAX_QUERIES = 13
+# A search with a query and a filter by a signed-in student, whatever the number of offers: the signed-in user with
+# their student record, the count and the four facets in one query, one page of offers with their keywords; on the
+# page, the site, the home page and the offer index first (tests/portal/test_query_counts.py pins each kind of
+# client).
+SEARCH_PAGE_MAX_QUERIES = 6
+SEARCH_API_MAX_QUERIES = 3
 
 
 # What a visitor sees of a search, on either surface
@@ -671,6 +673,19 @@ def test_api_refuses_bad_input_naming_the_field(client, company, subtests):
             assert body["errors"][field] and all(isinstance(text, str) and text for text in body["errors"][field])
 
 
+def test_a_country_added_to_the_reference_data_is_offered_and_searched_at_once(client, company):
+    """The search form's countries are held in memory: a country added through the model is read again."""
+    client.get(SEARCH_API, {"country": "BE"})  # the reference tables are read
+    Country.objects.create(code="XK", name_fr="Kosovo", name_en="Kosovo")
+    live_offer(company, "Stage à Pristina", country_id="XK")
+
+    page = client.get(SEARCH_PAGE, **ENGLISH).content.decode()
+    found = client.get(SEARCH_API, {"country": "XK"}, **ENGLISH)
+
+    assert '<option value="XK">Kosovo</option>' in page
+    assert [row["title"] for row in found.json()["results"]] == ["Stage à Pristina"]
+
+
 def test_search_page_shows_the_error_beside_the_field(client, company, subtests):
     live_offer(company, "Stage comptable")
 
@@ -1045,6 +1060,22 @@ def test_only_live_offers_are_listed(search, company):
     assert found.titles == ["Stage en ligne"]
     assert found.count == 1
     assert [count for _label, count in found.facets["sector"]] == [1]
+
+
+@pytest.mark.parametrize("restricted", ["company", "offer"])
+def test_the_offers_of_a_private_section_are_neither_listed_nor_counted(search, company, restricted):
+    """An editor's view restriction (a password) on a company's page or on an offer keeps the offers under it out of
+    the search; the offers around it stay."""
+    live_offer(company, "Stage public")
+    private_company = CompanyFactory(title="Société discrète")
+    private_offer = live_offer(private_company, "Stage réservé")
+    page = private_company if restricted == "company" else private_offer
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret")
+
+    found = search()
+
+    assert found.titles == ["Stage public"]
+    assert found.count == 1
 
 
 # Queries

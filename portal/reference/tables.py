@@ -1,0 +1,55 @@
+"""The reference tables held in memory: countries and sectors are written by the data migrations only (never typed
+in), so each process reads them once instead of once per form that lists or checks them.
+
+What a process holds is forgotten when a row is saved or deleted through the models and after migrations (a test
+database flushed, then restored), and read again at the next use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from portal.reference.models import Country, LabelledCode, Sector
+
+_held: dict[type[LabelledCode], tuple[LabelledCode, ...]] = {}
+
+
+def _rows(model: type[LabelledCode]) -> tuple[LabelledCode, ...]:
+    rows = _held.get(model)
+    if rows is None:
+        rows = tuple(model.objects.order_by("code"))
+        if rows:  # a database not migrated yet holds none: read it again next time
+            _held[model] = rows
+    return rows
+
+
+def forget(**kwargs) -> None:
+    """Read the tables again at their next use."""
+    _held.clear()
+
+
+for _model in (Country, Sector):
+    post_save.connect(forget, sender=_model, dispatch_uid=f"reference-tables-save-{_model.__name__}")
+    post_delete.connect(forget, sender=_model, dispatch_uid=f"reference-tables-delete-{_model.__name__}")
+post_migrate.connect(forget, dispatch_uid="reference-tables-migrate")
+
+
+def _alphabetical(label: str) -> tuple[str, str]:
+    """« Émirats arabes unis » among the E, as a French reader looks for it."""
+    return unicodedata.normalize("NFKD", label.casefold()).encode("ascii", "ignore").decode(), label
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country, by name in the active language."""
+    return sorted(((country.code, country.label) for country in _rows(Country)), key=lambda c: _alphabetical(c[1]))
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    """(code, « code name ») of every sector, by code."""
+    return [(sector.code, str(sector)) for sector in _rows(Sector)]
+
+
+def is_country(code: str) -> bool:
+    return any(country.code == code for country in _rows(Country))
