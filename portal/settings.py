@@ -159,9 +159,11 @@ AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     # Django's, reading the person signed in with their student record in one query (portal/accounts/backends.py).
-    # Sessions opened under `django.contrib.auth.backends.ModelBackend` before it are signed out once.
     "portal.accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Still listed so that the sessions opened under it keep their holders signed in; it accepts no password the one
+    # above refused.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

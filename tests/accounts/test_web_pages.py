@@ -173,3 +173,15 @@ def test_student_sign_up_without_the_terms_keeps_the_input_and_writes_nothing(cl
     assert "accept_terms" in response.context["form"].errors
     assert 'value="Ben Salah"' in response.content.decode()
     assert not User.objects.filter(email="leila@student.example").exists()
+
+
+@pytest.mark.django_db
+def test_a_session_opened_under_djangos_own_backend_stays_signed_in(client):
+    # Sessions opened before the portal's backend replaced Django's name Django's; their holders stay signed in.
+    admin = company_admin(CompanyFactory(title="Talos"), email="admin@talos.example")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+
+    space = client.get("/comptes/mon-compte/")
+
+    assert space.status_code == 200
+    assert space.wsgi_request.user == admin
