@@ -184,7 +184,8 @@ def measure(runs: int, explain: bool) -> None:
         print(matching.ranked_profiles(offers[0].company, offers[0])[:PAGE_SIZE].explain(analyze=True))
         profile = profiles[0]
         print(f"\nEXPLAIN ANALYZE: matching profile -> offers ({profile.keyword_list})")
-        print(matching.ranked_offers(profile.student.user, profile)[:PAGE_SIZE].explain(analyze=True))
+        ranked = matching.ranked_offers(profile.student.user, profile, limit=PAGE_SIZE)
+        print(ranked[:PAGE_SIZE].explain(analyze=True))
 
 
 def main() -> None:
