@@ -49,7 +49,7 @@ def _postgres_config() -> str | None:
 
 
 @contextmanager
-def without_jit(*, fixed_join_order: bool = False):
+def without_jit(*, from_ids: bool = False):
     """Run the block's queries without PostgreSQL's JIT compilation.
 
     PostgreSQL compiles a query to machine code when its estimated cost passes `jit_above_cost`. The estimates of
@@ -57,16 +57,20 @@ def without_jit(*, fixed_join_order: bool = False):
     compilation alone then takes longer than the query: it is turned off for them, with `SET LOCAL` inside a
     transaction of their own (no other query is concerned). Elsewhere: nothing to do.
 
-    `fixed_join_order`: the tables are also joined in the order the query names them (`join_collapse_limit = 1`),
-    for a query whose first table is read from a short list of ids: searching the best order of a list page's seven
-    tables took PostgreSQL longer than running the query.
+    `from_ids`: for a query whose first table is read from a list of ids computed in the query (`= ANY(ARRAY(…))`),
+    the tables are also joined in the order the query names them (`join_collapse_limit = 1`: searching the best
+    order of a list page's seven tables took longer than running the query), and without parallel workers (the
+    estimates of such a list are blind, and waiting for workers on a busy machine took longer than reading the few
+    hundred rows).
     """
     if connection.vendor != "postgresql":
         yield
         return
     settings_sql = "set_config('jit', 'off', true)"
-    if fixed_join_order:
-        settings_sql += ", set_config('join_collapse_limit', '1', true)"
+    if from_ids:
+        settings_sql += (
+            ", set_config('join_collapse_limit', '1', true), set_config('max_parallel_workers_per_gather', '0', true)"
+        )
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {settings_sql}")

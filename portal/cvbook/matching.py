@@ -299,7 +299,7 @@ def offers_for(
 ) -> list[Match]:
     """The best offers for the student, with their reasons (one query, and the offers' keywords)."""
     offers, from_ids = _ranked_offers(user, profile, new_only=new_only, min_score=min_score, limit=limit)
-    with fulltext.without_jit(fixed_join_order=from_ids):
+    with fulltext.without_jit(from_ids=from_ids):
         rows = list(offers.for_listing()[: _limit(limit)])
     return [
         Match(
@@ -358,7 +358,7 @@ def ranked_profiles(company, offer: OfferPage) -> QuerySet[Profile]:
 
 def profiles_for(company, offer: OfferPage, *, limit: int | None = None) -> list[Match]:
     """The best profiles for the offer, with their reasons (one query, and the profiles' keywords and documents)."""
-    with fulltext.without_jit():
+    with fulltext.without_jit(from_ids=True):
         rows = list(ranked_profiles(company, offer).for_listing()[: _limit(limit)])
     level_label = _level_label(offer.study_level)
     country_label = offer.country.label
