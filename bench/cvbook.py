@@ -12,6 +12,10 @@ times on varied inputs, as the web page and the API run it (the rows and facets 
 
     python bench/cvbook.py --size 250                       # the database of `make bench` (bench_l)
     python bench/cvbook.py --size 5 --database-url postgres://postgres@127.0.0.1:5432/bench_s --explain
+    python bench/cvbook.py --size 2 --copies 124 --database-url postgres://postgres@127.0.0.1:5432/bench_s
+
+`--copies N` measures at N + 1 times the offers: each offer is copied N times (its page, keywords, targeting and
+search entry, in bulk SQL) inside a transaction rolled back after the measures (`bench/copies.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import random
 import statistics
 import time
 
+from copies import MAX_COPIES, copy_offers
 from database import percentile, prepare, require_postgresql, setup_django
 
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_l")
@@ -119,7 +124,7 @@ def measure(runs: int, explain: bool) -> None:
 
     from cms_pages.models import OfferPage
     from portal.accounts.models import Membership
-    from portal.cvbook import matching, selectors
+    from portal.cvbook import fulltext, matching, selectors
     from portal.cvbook.models import Profile
     from portal.demo.builder import COMPANY_ADMIN_EMAIL
 
@@ -175,11 +180,16 @@ def measure(runs: int, explain: bool) -> None:
         found = selectors.search_profiles(company, data, with_facets=False).profiles
         facet = Profile.objects.filter(pk__in=found.order_by().values("pk")).values("sector").order_by()
         print(facet.annotate(count=Count("pk")).explain(analyze=True))
+        # As the matching runs them: without JIT, the tables in the order named, no parallel workers.
         print(f"\nEXPLAIN ANALYZE: matching offer -> profiles ({offers[0].title})")
-        print(matching.ranked_profiles(offers[0].company, offers[0])[:PAGE_SIZE].explain(analyze=True))
+        ranked = matching.ranked_profiles(offers[0].company, offers[0])
+        with fulltext.without_jit(from_ids=True):
+            print(ranked.for_listing()[:PAGE_SIZE].explain(analyze=True))
         profile = profiles[0]
         print(f"\nEXPLAIN ANALYZE: matching profile -> offers ({profile.keyword_list})")
-        print(matching.ranked_offers(profile.student.user, profile)[:PAGE_SIZE].explain(analyze=True))
+        ranked = matching.ranked_offers(profile.student.user, profile, limit=PAGE_SIZE)
+        with fulltext.without_jit(from_ids=True):
+            print(ranked.for_listing()[:PAGE_SIZE].explain(analyze=True))
 
 
 def main() -> None:
@@ -188,6 +198,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"a PostgreSQL database (default {DEFAULT_URL})")
     parser.add_argument("--profiles", type=int, default=10_000, help="visible profiles (default 10,000)")
     parser.add_argument("--runs", type=int, default=20, help="measures of each kind (default 20)")
+    parser.add_argument(
+        "--copies", type=int, default=0, help=f"copies of each offer, rolled back afterwards (at most {MAX_COPIES})"
+    )
     parser.add_argument("--explain", action="store_true", help="print the plans of the queries (EXPLAIN ANALYZE)")
     args = parser.parse_args()
     require_postgresql(parser, args.database_url)
@@ -198,7 +211,17 @@ def main() -> None:
     with transaction.atomic():
         top_up_profiles(args.profiles)
         ensure_offers_indexed()
-    measure(args.runs, args.explain)
+    if not args.copies:
+        measure(args.runs, args.explain)
+        return
+    with transaction.atomic():
+        started = time.perf_counter()
+        copy_offers(args.copies, live_only=False)
+        print(
+            f"each offer copied {args.copies} times in {time.perf_counter() - started:.1f} s (rolled back afterwards)"
+        )
+        measure(args.runs, args.explain)
+        transaction.set_rollback(True)
 
 
 if __name__ == "__main__":

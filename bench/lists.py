@@ -3,9 +3,9 @@ directory.
 
 The database is prepared as `bench/cvbook.py` prepares it (created if missing, migrated, `seed_demo --size N`),
 then, inside a transaction rolled back at the end, the live offers are copied `--copies` times (pages, offers,
-keywords and search entries, in bulk SQL) and applications added, so that the plans are those of a portal many
-times the demo's size. Prints `EXPLAIN ANALYZE` of each list's queries (the search's aggregate and page, the other
-lists' page) and the time of each whole read.
+keywords, targeting and search entries, in bulk SQL: `bench/copies.py`) and applications added, so that the plans
+are those of a portal many times the demo's size. Prints `EXPLAIN ANALYZE` of each list's queries (the search's
+aggregate and page, the other lists' page) and the time of each whole read.
 
     python bench/lists.py --size 2 --copies 25 --database-url postgres://postgres@127.0.0.1:5432/wt4
 """
@@ -21,74 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from copies import MAX_COPIES, copy_offers  # noqa: E402
 from cvbook import DEFAULT_URL, prepare  # noqa: E402
 
 PAGE_SIZE = 20
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SEARCHES = [{}, {"q": "python"}, {"sector": "62", "country": "BE"}, {"q": "données", "level": "master"}]
-
-
-def copy_live_offers(copies: int) -> int:
-    """Each live offer copied `copies` times under its company, with its keywords and its search entry."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from wagtail.models import Page
-    from wagtail.search.models import IndexEntry
-
-    from cms_pages.models import OfferKeyword, OfferPage
-
-    page_table, offer_table = Page._meta.db_table, OfferPage._meta.db_table
-    page_columns = [f.column for f in Page._meta.concrete_fields if f.column not in ("id", "path", "url_path", "slug")]
-    offer_columns = [f.column for f in OfferPage._meta.local_concrete_fields if f.column != "page_ptr_id"]
-    entry_columns = [f.column for f in IndexEntry._meta.concrete_fields if f.column not in ("id", "object_id")]
-    offer_type = ContentType.objects.get_for_model(OfferPage).pk
-    with connection.cursor() as cursor:
-        for copy in range(1, copies + 1):
-            suffix = f"-copie-{copy}"
-            # A free path under the same company: "Z", the copy's digit, then the end of the original's path (the
-            # demo's companies have far fewer than 36 × 36 offers each, whose paths start with "0").
-            segment = "Z" + DIGITS[copy]
-            cursor.execute(
-                f"""
-                INSERT INTO {page_table} (path, url_path, slug, {", ".join(page_columns)})
-                SELECT substr(p.path, 1, length(p.path) - 4) || %s || right(p.path, 2),
-                       rtrim(p.url_path, '/') || %s || '/', p.slug || %s,
-                       {", ".join("gen_random_uuid()" if c == "translation_key" else f"p.{c}" for c in page_columns)}
-                FROM {page_table} p JOIN {offer_table} o ON o.page_ptr_id = p.id
-                WHERE p.live AND p.url_path NOT LIKE '%%-copie-%%'
-                """,
-                [segment, suffix, suffix],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {offer_table} (page_ptr_id, {", ".join(offer_columns)})
-                SELECT n.id, {", ".join(f"o.{c}" for c in offer_columns)}
-                FROM {page_table} n
-                JOIN {page_table} p ON n.url_path = rtrim(p.url_path, '/') || %s || '/'
-                JOIN {offer_table} o ON o.page_ptr_id = p.id
-                """,
-                [suffix],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {OfferKeyword._meta.db_table} (content_object_id, tag_id)
-                SELECT n.id, k.tag_id FROM {page_table} n
-                JOIN {page_table} p ON n.url_path = rtrim(p.url_path, '/') || %s || '/'
-                JOIN {OfferKeyword._meta.db_table} k ON k.content_object_id = p.id
-                """,
-                [suffix],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {IndexEntry._meta.db_table} (object_id, {", ".join(entry_columns)})
-                SELECT n.id::text, {", ".join(f"e.{c}" for c in entry_columns)} FROM {page_table} n
-                JOIN {page_table} p ON n.url_path = rtrim(p.url_path, '/') || %s || '/'
-                JOIN {IndexEntry._meta.db_table} e ON e.object_id = p.id::text AND e.content_type_id = %s
-                """,
-                [suffix, offer_type],
-            )
-        cursor.execute(f"ANALYZE {page_table}; ANALYZE {offer_table}; ANALYZE {IndexEntry._meta.db_table}")
-    return OfferPage.objects.live().count()
 
 
 def add_applications(per_offer: int) -> int:
@@ -183,7 +120,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=2, help="seed_demo --size of the database (default 2)")
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"a PostgreSQL database (default {DEFAULT_URL})")
-    parser.add_argument("--copies", type=int, default=25, help="copies of each live offer (default 25, at most 35)")
+    parser.add_argument(
+        "--copies", type=int, default=25, help=f"copies of each live offer (default 25, at most {MAX_COPIES})"
+    )
     parser.add_argument("--applications", type=int, default=40, help="applications per offer, first 500 offers")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -201,7 +140,7 @@ def main() -> None:
 
     with transaction.atomic():
         started = time.perf_counter()
-        live = copy_live_offers(args.copies)
+        live = copy_offers(args.copies, live_only=True)
         count = add_applications(args.applications)
         print(f"{live} live offers, {count} applications ({time.perf_counter() - started:.1f} s to copy)")
         measure()

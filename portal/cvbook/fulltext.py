@@ -6,12 +6,15 @@ PostgreSQL with the `portal_french` configuration (French stems, accents ignored
 folded). One definition, asked from either side, always answered by the database:
 
 - `offers_containing_any(keywords)`: the ids of the offers whose text holds one of `keywords` (from the index);
-- `found_in_offer(keyword)`: 1 when the offer of each row of an offer queryset holds `keyword`, else 0;
-- `keywords_in_offer(offer_id)`: the ids of the keywords (taggit tags) that the text of one offer holds.
+- `found_in_offer(keyword)`, `offer_holds_any(keywords)`: 1 when the offer of each row of an offer queryset holds
+  `keyword`, or one of `keywords`, else 0;
+- `keywords_in_offer(offer_id)`: the ids of the keywords (taggit tags) that the text of one offer holds;
+- `offers_holding_at_least(keywords, count)` (PostgreSQL): the ids of the offers whose whole text holds `count` of
+  `keywords` at least, or more — a superset, from the index, to narrow the offers worth testing one by one.
 
 On PostgreSQL, partial GIN indexes on the offers' entries' title and body answer the first question from the index
 (migration 0002); the second reads the offer's own entry, joined once per row, title and body apart (joining the
-two costs more than both tests).
+two costs more than both tests); the last reads the GIN index of the offers' whole text (`cms_pages/0010`).
 
 The matching (`portal.cvbook.matching`) counts these in SQL, in both directions.
 """
@@ -19,11 +22,12 @@ The matching (`portal.cvbook.matching`) counts these in SQL, in both directions.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from itertools import combinations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Case, Exists, Func, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, Lookup, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from taggit.models import Tag
 from wagtail.search import models as search_models
@@ -45,20 +49,31 @@ def _postgres_config() -> str | None:
 
 
 @contextmanager
-def without_jit():
+def without_jit(*, from_ids: bool = False):
     """Run the block's queries without PostgreSQL's JIT compilation.
 
     PostgreSQL compiles a query to machine code when its estimated cost passes `jit_above_cost`. The estimates of
     the matching and facet queries pass it at scale (50,000 offers) although they run in milliseconds, and the
     compilation alone then takes longer than the query: it is turned off for them, with `SET LOCAL` inside a
     transaction of their own (no other query is concerned). Elsewhere: nothing to do.
+
+    `from_ids`: for a query whose first table is read from a list of ids computed in the query (`= ANY(ARRAY(…))`),
+    the tables are also joined in the order the query names them (`join_collapse_limit = 1`: searching the best
+    order of a list page's seven tables took longer than running the query), and without parallel workers (the
+    estimates of such a list are blind, and waiting for workers on a busy machine took longer than reading the few
+    hundred rows).
     """
     if connection.vendor != "postgresql":
         yield
         return
+    settings_sql = "set_config('jit', 'off', true)"
+    if from_ids:
+        settings_sql += (
+            ", set_config('join_collapse_limit', '1', true), set_config('max_parallel_workers_per_gather', '0', true)"
+        )
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"SELECT {settings_sql}")
         yield
 
 
@@ -152,14 +167,82 @@ def offers_containing_any(keywords: list[str]) -> QuerySet:
     return _fts_offer_ids(Fts5Words(*(Value(keyword) for keyword in keywords)))
 
 
-def found_in_offer(keyword: str) -> Case:
+def found_in_offer(keyword: str):
     """1 when the offer of the row (of an `OfferPage` queryset) holds every word of `keyword`, else 0."""
+    return keywords_found_in_offer([keyword])
+
+
+def keywords_found_in_offer(keywords: list[str]):
+    """How many of `keywords` the offer of the row (of an `OfferPage` queryset) holds."""
     if connection.vendor == "postgresql":
-        # On the offer's entry, joined once for every keyword of the query (the relation Wagtail's search joins).
-        condition = _in_title_or_body(_holds_words(Value(keyword)), prefix="index_entries__")
-    else:
+        return _EntryHolds(keywords)
+    found = Value(0, output_field=IntegerField())
+    for keyword in keywords:
         condition = Q(pk__in=_fts_offer_ids(Fts5Words(Value(keyword))))
+        found = found + Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return found
+
+
+def offer_holds_any(keywords: list[str]):
+    """1 when the offer of the row (of an `OfferPage` queryset) holds one of `keywords` at least, else 0."""
+    if connection.vendor == "postgresql":
+        return _EntryHolds(keywords, any_of=True)
+    condition = Q(pk__in=_fts_offer_ids(Fts5Words(*(Value(keyword) for keyword in keywords))))
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+class _EntryHolds(Func):
+    """PostgreSQL: of the row's offer, tested on its own entry (joined once for all such expressions of the query, by
+    the relation Wagtail's search joins), the number of `keywords` its title or its body holds — for each keyword
+    `CASE WHEN title @@ plainto_tsquery(…) OR body @@ plainto_tsquery(…) THEN 1 ELSE 0 END` — or, `any_of`, 1 when
+    it holds one of them.
+
+    Written at once rather than as a lookup for each keyword and column: the matching builds it for several queries.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, keywords: list[str], *, any_of: bool = False):
+        super().__init__(F("index_entries__title"), F("index_entries__body"))
+        self.keywords, self.any_of = list(keywords), any_of
+
+    def as_sql(self, compiler, connection, **extra_context):
+        title, title_params = compiler.compile(self.source_expressions[0])
+        body, body_params = compiler.compile(self.source_expressions[1])
+        config = _postgres_config()
+        groups = [self.keywords] if self.any_of else [[keyword] for keyword in self.keywords]
+        tests, params = [], []
+        for group in groups:
+            query = " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * len(group))
+            words = [param for keyword in group for param in (config, keyword)]
+            tests.append(f"CASE WHEN {title} @@ ({query}) OR {body} @@ ({query}) THEN 1 ELSE 0 END")
+            params.extend([*title_params, *words, *body_params, *words])
+        return f"({' + '.join(tests)})", params
+
+
+def offers_holding_at_least(keywords: list[str], count: tuple[str, list], *, most: int) -> tuple[str, list]:
+    """PostgreSQL: the SQL (and its parameters) of the ids of the offers whose text, title and body together, holds
+    `count` of `keywords` at least — `count` an SQL expression and its parameters, read once, from 1 to `most`
+    (beyond: no offer) — answered from the GIN index of the offers' text (`cms_pages_offer_text_gin`).
+
+    Every offer holding that many keywords as `found_in_offer` finds them is among these: a keyword whose words are
+    all in the title, or all in the body, has them all in both together. The query is the alternatives of every
+    `count` of the keywords (`(a & b) | (a & c) | (b & c)` for two of three), each keyword's words processed once.
+    """
+    names = [f"keyword_{number}" for number in range(len(keywords))]
+    alternatives = []
+    for size in range(1, most + 1):
+        query = " || ".join(f"({' && '.join(group)})" for group in combinations(names, size))
+        alternatives.append(f"WHEN needed {'<=' if size == 1 else '='} {size} THEN {query}")
+    words = ", ".join(f"plainto_tsquery(%s::regconfig, %s) AS {name}" for name in names)
+    config = _postgres_config()
+    sql = f"""
+        SELECT entry.object_id::integer FROM {IndexEntry._meta.db_table} entry
+        WHERE entry.content_type_id = %s AND (entry.title || entry.body) @@ (
+            SELECT CASE {" ".join(alternatives)} END FROM (SELECT {count[0]} AS needed, {words}) keywords
+        )
+    """
+    return sql, [_offer_content_type_id(), *count[1], *(p for keyword in keywords for p in (config, keyword))]
 
 
 def keywords_in_offer(offer_id: int, keywords: QuerySet | None = None) -> QuerySet:

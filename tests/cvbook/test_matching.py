@@ -88,8 +88,9 @@ def test_a_partial_match_gives_only_its_reasons_and_a_lower_score(ines, ines_pro
         start_date=datetime.date(2027, 1, 4),
     )
 
-    [for_student] = matching.offers_for(ines, ines_profile)
-    [for_company] = matching.profiles_for(company, offer)
+    with translation.override("en"):
+        [for_student] = matching.offers_for(ines, ines_profile)
+        [for_company] = matching.profiles_for(company, offer)
 
     assert labels(for_student) == labels(for_company) == ["1 keyword in common", "Same sector"]
     assert for_student.score == for_company.score == round(0.35 / 3 + 0.25, 2)
@@ -109,7 +110,8 @@ def test_keywords_are_found_in_the_text_whatever_their_accents_and_an_unrelated_
     )
     published_offer(company, title="Comptable", mission="Tenir la comptabilité.", sector_id="69")
 
-    [found] = matching.offers_for(ines, profile)
+    with translation.override("en"):
+        [found] = matching.offers_for(ines, profile)
 
     assert found.item == offer
     assert labels(found) == ["1 keyword in common"]
@@ -289,3 +291,36 @@ def test_a_shared_keyword_is_needed_unless_the_profile_has_none_then_the_sector_
         [for_company] = matching.profiles_for(company, sector_only)
     assert for_student.item == sector_only and for_company.item == ines_profile
     assert labels(for_student)[0] == "Same sector" and for_student.reasons == for_company.reasons
+
+
+@pytest.mark.django_db
+def test_the_best_few_offers_are_the_first_of_the_whole_ranking_when_offers_outside_her_sector_and_level_lead(
+    ines, ines_profile, company
+):
+    # Given ten offers of Inès's sector and level naming two of her keywords, in another country and starting before
+    # she is available — enough of them to be ranked first on their own (`matching.SPARSE`)
+    for day in range(10):
+        published_offer(
+            company,
+            title=f"Développeur {day}",
+            mission="Développer en Python et Django.",
+            country_id="FR",
+            start_date=datetime.date(2026, 12, 1) + datetime.timedelta(days=day),
+        )
+    # And offers naming her three keywords, in Belgium, once she is available, but of another level or sector, which
+    # score more: two of her sector, the earlier first, and one of her level
+    text = {"mission": "Une API REST en Python et Django.", "country_id": "BE"}
+    later = published_offer(company, title="Bachelier", study_level="bachelor", **text, start_date="2027-03-01")
+    earlier = published_offer(company, title="Bachelier bis", study_level="bachelor", **text, start_date="2027-02-15")
+    of_her_level = published_offer(company, title="Électronique", sector_id="26", **text, start_date="2027-02-01")
+    published_offer(company, title="Autre", sector_id="26", study_level="bachelor", **text, start_date="2027-02-01")
+
+    # When every candidate is scored (more offers asked for than there are)
+    whole = matching.offers_for(ines, ines_profile, limit=matching.MAX_LIMIT)
+
+    # Then the few best, found from her sector and level first, are the first of that ranking, in the same order
+    assert [match.item for match in whole[:3]] == [earlier, later, of_her_level]
+    for limit in (1, 2, 3):
+        assert matching.offers_for(ines, ines_profile, limit=limit) == whole[:limit]
+    # And so when a minimum score leaves none of her sector and level
+    assert matching.offers_for(ines, ines_profile, limit=1, min_score=0.7) == whole[:1]
