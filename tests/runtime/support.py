@@ -475,7 +475,8 @@ class Portal:
 
     def _wait_started(self, consumer: Process) -> Process:
         wait_until(
-            lambda: "consumer started" in consumer.output().lower(),
+            # The whole output: a consumer that finds work waiting prints past its start line within a moment.
+            lambda: "consumer started" in consumer.output(tail=None).lower(),
             timeout=90,
             message=lambda: f"The task consumer did not start:\n{consumer.output()}",
             check=self.check_alive,
