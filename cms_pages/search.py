@@ -6,12 +6,19 @@ backend (the database backend: SQLite FTS5 or PostgreSQL full text); targeting a
 SQL on the result. The total and the facets are counted over the filtered results in one aggregate query, so that
 a search costs the same few queries whatever the number of offers: that aggregate, one page of rows (the columns a
 result shows) and its keywords.
+
+What the public finds (no targeting of their own) is the same for all of them until the offers change: its total,
+its facets and the ids of its first `FIRST_RESULTS_KEPT` results, in order, are kept in the cache
+(`cms_pages.search_cache`), and a page among those is then one query by primary key, whatever the number of offers
+the search matched and however costly its ranking.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +27,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cms_pages import search_cache
 from cms_pages.models import OfferPage
 from portal import access
 from portal.ids import within_range
@@ -89,20 +97,65 @@ ORDER_BY = {
 }
 
 
+# The results of a public search whose order is kept with its counts: ten pages of twenty.
+FIRST_RESULTS_KEPT = 200
+
+
 @dataclass
 class OfferSearch:
-    """The offers found, in order, and the facet counts over them."""
+    """The offers found, in order, and the facet counts over them.
 
-    offers: QuerySet
+    `first_ids`, when the search was kept for the public: the ids of its first results in order, read again by
+    primary key from `by_id` (`results`)."""
+
+    query: Callable[[], QuerySet]  # builds `offers`: a kept search needs it only for a page past its ids
     facets: dict[str, list[dict]]
     ordering: str
     count: int | None = None
+    first_ids: list[int] | None = None
+    by_id: QuerySet | None = None
+
+    @cached_property
+    def offers(self) -> QuerySet:
+        """The offers found, in order, with the columns a result shows."""
+        return self.query()
+
+    @property
+    def results(self):
+        """What to page through: the ordered queryset, or the kept order in front of it."""
+        if self.first_ids is None:
+            return self.offers
+        return KeptOrder(lambda: self.offers, self.by_id, self.first_ids, self.count)
 
     def paginator(self, per_page: int) -> Paginator:
         """The pages of the results, with the count read with the facets when there is one."""
         if self.count is None:
-            return Paginator(self.offers, per_page)
-        return CountedPaginator(self.offers, per_page, count=self.count)
+            return Paginator(self.results, per_page)
+        return CountedPaginator(self.results, per_page, count=self.count)
+
+
+class KeptOrder:
+    """The results of a kept search, sliced as a paginator slices them: a slice within the ids kept is those rows,
+    read by primary key and put back in the kept order; a slice past them comes from the search's own query."""
+
+    def __init__(self, offers: Callable[[], QuerySet], by_id: QuerySet, ids: list[int], count: int):
+        self.offers, self.by_id, self.ids, self.total = offers, by_id, ids, count
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            return self.offers()[item]
+        start, stop = item.start or 0, self.total if item.stop is None else item.stop
+        if stop > len(self.ids) and len(self.ids) < self.total:
+            return self.offers()[item]
+        wanted = self.ids[start:stop]
+        if not wanted:
+            return []
+        rows = {offer.pk: offer for offer in self.by_id.filter(pk__in=wanted).order_by()}
+        # An offer gone since the search was kept (its change then forgets the search) is left out.
+        return [rows[pk] for pk in wanted if pk in rows]
 
 
 class CountedPaginator(Paginator):
@@ -216,13 +269,17 @@ def facet_counts(offers: QuerySet) -> tuple[int, dict[str, list[dict]]]:
     return total, facets
 
 
+def _ordering(data: dict) -> str:
+    """The ordering asked for; by default, relevance when there are words, newest first otherwise."""
+    terms = words(data.get("q"))
+    ordering = data.get("ordering") or (RELEVANCE if terms else NEWEST)
+    return NEWEST if ordering == RELEVANCE and not terms else ordering
+
+
 def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
     """The live offers `user` may see (targeting applied) matching the search form's cleaned data, in order, and the
     ordering applied: relevance when there is a query and no other choice, newest first otherwise."""
-    terms = words(data.get("q"))
-    ordering = data.get("ordering") or (RELEVANCE if terms else NEWEST)
-    if ordering == RELEVANCE and not terms:
-        ordering = NEWEST
+    terms, ordering = words(data.get("q")), _ordering(data)
     offers = filter_offers(searchable(user), data)
     if terms:
         offers = _full_text(offers, terms, by_relevance=ordering == RELEVANCE)
@@ -232,7 +289,37 @@ def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
 
 
 def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
-    """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them."""
+    """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them.
+
+    For the public, the number, the facets and the order of the first results come from the cache when the same
+    search was made since the offers last changed; the search's own query is then built only for a page past them."""
+    if with_facets and access.offers.sees_what_the_public_sees(user):
+        return _kept_search(user, data)
     offers, ordering = matching_offers(user, data)
-    count, facets = facet_counts(offers) if with_facets else (None, {})
-    return OfferSearch(offers=offers.for_listing().only(*LISTED_FIELDS), facets=facets, ordering=ordering, count=count)
+    listed = offers.for_listing().only(*LISTED_FIELDS)
+    if not with_facets:
+        return OfferSearch(query=lambda: listed, facets={}, ordering=ordering)
+    count, facets = facet_counts(offers)
+    return OfferSearch(query=lambda: listed, facets=facets, ordering=ordering, count=count)
+
+
+def _kept_search(user, data: dict) -> OfferSearch:
+    """`search_offers` for the public: what the cache keeps of the search, computed and kept when it has none."""
+    criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
+    criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data))
+    search_key = search_cache.key(get_language() or "fr", criteria)
+    found = search_cache.kept(search_key)
+    if found is None:
+        offers, _ordering_applied = matching_offers(user, data)
+        count, facets = facet_counts(offers)
+        ids = list(offers.values_list("pk", flat=True)[:FIRST_RESULTS_KEPT]) if count else []
+        found = {"count": count, "facets": facets, "ids": ids}
+        search_cache.keep(search_key, found)
+    return OfferSearch(
+        query=lambda: matching_offers(user, data)[0].for_listing().only(*LISTED_FIELDS),
+        facets=found["facets"],
+        ordering=criteria["ordering"],
+        count=found["count"],
+        first_ids=found["ids"],
+        by_id=searchable(user).for_listing().only(*LISTED_FIELDS),
+    )

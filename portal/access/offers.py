@@ -150,6 +150,12 @@ def audience_q(user) -> Q:
     return audience
 
 
+def sees_what_the_public_sees(user) -> bool:
+    """Whether `user` finds the offers any visitor finds, no more (no targeting admits them, no company's lists): a
+    visitor, or an account that is not signed in or not active."""
+    return not is_active(user)
+
+
 def searchable_q(user) -> Q:
     """What the public search lists for `user`: the offers online (a renewed offer stays online with its approved
     version while the new one is moderated) that their targeting admits."""

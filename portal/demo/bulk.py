@@ -34,6 +34,8 @@ from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, TaskState, WorkflowState
 from wagtail.search.backends import get_search_backend
 
+from cms_pages.search_cache import offers_changed
+
 BATCH = 1000
 
 
@@ -100,6 +102,8 @@ class PageWriter:
             self._insert(batch, now)
             self._revise(batch, user_of, now)
             tick(len(batch))
+        # No page signal was sent: the kept public searches are told here.
+        offers_changed()
         return pages
 
     # -- the tree ------------------------------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ def test_production_shape_applications_and_moderation_at_once_each_write_and_ema
         *[apply(portal, people, student, people.offers[1].pk, n) for n, student in enumerate(students)],
         lambda: portal.get("/offres/"),
         lambda: portal.get("/offres/?q=developpeur"),
+        lambda: api.get("offers?q=assistant"),
     )
     assert_answered(second[:OFFERS], 200)
     assert_answered(second[OFFERS : OFFERS + len(students)], 201)
@@ -143,15 +144,19 @@ def test_production_shape_applications_and_moderation_at_once_each_write_and_ema
 
     # And every student applies to one of the new offers while the search and its stylesheet are read (the
     # production storage names each static file by its content's hash)
-    stylesheet = re.search(r'href="(/static/css/[^"]+\.[0-9a-f]{12}\.css)"', second[-2].body.decode()).group(1)
+    stylesheet = re.search(r'href="(/static/css/[^"]+\.[0-9a-f]{12}\.css)"', second[-3].body.decode()).group(1)
     third = at_once(
         *[apply(portal, people, student, created[n % OFFERS], n) for n, student in enumerate(students)],
         lambda: portal.get("/offres/?q=assistant"),
         lambda: portal.get(stylesheet),
+        lambda: api.get("offers?q=assistant"),
     )
     assert_answered(third[: len(students)], 201)
     assert_answered(third[len(students) :], 200)
-    assert b"Assistant qualit" in third[-2].body
+    assert b"Assistant qualit" in third[-3].body
+    # The public search read before the publications (and kept by the worker that answered it, in the cache the
+    # workers share) finds the new offers at once, whichever worker answers
+    assert third[-1].json()["count"] == second[-1].json()["count"] + OFFERS
 
     # Then the consumers send every e-mail the writes recorded, and the mail server has each exactly once
     wait_until(

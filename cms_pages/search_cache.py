@@ -1,0 +1,72 @@
+"""The public offer search, kept between requests until the offers change.
+
+What a search finds for the public (anyone without targeting of their own: visitors, and the accounts that are not
+signed in) is the same for every one of them until an offer, a page above it or a view restriction changes: its
+total, its facets and the order of its first results. `cms_pages.search` keeps them in the cache under the current
+*generation* of the offers, a token that every such change replaces (`offers_changed`: the page signals received in
+`cms_pages.signals`, and the bulk writes that send none). A search of an older generation is never asked for again
+and leaves the cache with its timeout.
+
+The token is replaced at the change and once more when its transaction commits: a search read in another process
+between the two saw the data before the commit, and the second token leaves it behind. `KEPT_FOR` bounds how long a
+search may live even so, should a change ever reach the database by a path that tells nobody.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "offers:generation"
+KEPT_FOR = 10 * 60  # seconds
+
+
+def generation() -> str:
+    """The offers' current generation (a new one when the cache has none, e.g. after a restart of Redis)."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def _replace_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def offers_changed() -> None:
+    """Forget every kept search: now, and again when the current transaction commits (if there is one)."""
+    _replace_generation()
+    transaction.on_commit(_replace_generation)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def key(language: str, criteria: dict) -> str:
+    """The cache key of a search: the generation, the language of the facets' labels and the criteria."""
+    described = json.dumps(sorted((name, str(value)) for name, value in criteria.items()), ensure_ascii=False)
+    return f"offers:search:{generation()}:{_digest(language, described)}"
+
+
+def kept(search_key: str) -> dict | None:
+    return cache.get(search_key)
+
+
+def keep(search_key: str, found: dict) -> None:
+    cache.set(search_key, found, timeout=KEPT_FOR)
+
+
+def kept_answer(address: str, language: str) -> dict | None:
+    """The answer the API gave the public at `address` (the whole URL: the page, its size and its links depend on
+    it) in `language`, if the offers did not change since."""
+    return cache.get(f"offers:answer:{generation()}:{_digest(language, address)}")
+
+
+def keep_answer(address: str, language: str, answer: dict) -> None:
+    cache.set(f"offers:answer:{generation()}:{_digest(language, address)}", answer, timeout=KEPT_FOR)

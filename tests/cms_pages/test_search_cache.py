@@ -1,0 +1,224 @@
+"""The public offer search kept between requests (`cms_pages.search_cache`): a repeated search reads only its page,
+and every change of what the public may find is seen by the next search.
+
+Each test reads a search once (it is kept), changes the offers the way the portal does, and reads it again.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from cms_pages import search, search_cache
+from cms_pages.models import OfferPage
+from portal.demo.bulk import PageWriter
+from portal.reference.choices import OfferStatus
+from tests.factories import CompanyFactory, OfferFactory, ProgrammeFactory, SchoolFactory, company_admin, student
+from workflows import services
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_API = "/api/v1/offers"
+
+
+def live_offer(company, title: str, *, minutes_ago: int = 60, **fields) -> OfferPage:
+    published = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    return OfferFactory(
+        parent=company, title=title, live=True, status=OfferStatus.PUBLISHED, first_published_at=published, **fields
+    )
+
+
+def found(client, **params) -> dict:
+    response = client.get(SEARCH_API, params)
+    assert response.status_code == 200, response.content[:300]
+    body = response.json()
+    return {
+        "count": body["count"],
+        "titles": [offer["title"] for offer in body["results"]],
+        "sectors": {term["code"]: term["count"] for term in body["facets"]["sector"]},
+    }
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(title="Atelier Lumen")
+
+
+def test_a_repeated_search_is_answered_without_a_query(api_client, company, django_assert_num_queries):
+    for index in range(5):
+        live_offer(company, f"Stage {index}", minutes_ago=index)
+    first = api_client.get(SEARCH_API, {"sector": "62", "page_size": 2})
+
+    with django_assert_num_queries(0):
+        again = api_client.get(SEARCH_API, {"sector": "62", "page_size": 2})
+
+    assert again.json() == first.json()
+    assert again.json()["count"] == 5
+
+
+def test_another_page_of_a_kept_search_reads_only_its_rows(api_client, company, django_assert_max_num_queries):
+    for index in range(5):
+        live_offer(company, f"Stage {index}", minutes_ago=index)
+    first = api_client.get(SEARCH_API, {"sector": "62", "page_size": 2})
+
+    with django_assert_max_num_queries(1) as captured:
+        second = api_client.get(SEARCH_API, {"sector": "62", "page_size": 2, "page": 2})
+
+    assert second.json()["count"] == first.json()["count"] == 5
+    assert second.json()["facets"] == first.json()["facets"]
+    assert [offer["title"] for offer in second.json()["results"]] == ["Stage 2", "Stage 3"]
+    (statement,) = [query["sql"] for query in captured.captured_queries]
+    shown = [offer["id"] for offer in second.json()["results"]]
+    assert f'"page_ptr_id" IN ({shown[0]}, {shown[1]})' in statement
+
+
+def test_an_answer_is_kept_for_its_own_address_and_language(api_client, company, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "portail.example"]
+    live_offer(company, "Stage", minutes_ago=1)
+    live_offer(company, "Stage suivant", minutes_ago=2)
+    params = {"page_size": 1}
+    french = api_client.get(SEARCH_API, params, HTTP_ACCEPT_LANGUAGE="fr").json()
+
+    english = api_client.get(SEARCH_API, params, HTTP_ACCEPT_LANGUAGE="en").json()
+    other_host = api_client.get(SEARCH_API, params, HTTP_ACCEPT_LANGUAGE="fr", HTTP_HOST="portail.example").json()
+
+    assert english["results"][0]["sector_label"] != french["results"][0]["sector_label"]
+    assert french["next"].startswith("http://testserver/")
+    assert other_host["next"].startswith("http://portail.example/")
+
+
+def test_the_kept_order_gives_every_page_as_the_search_itself(api_client, company, monkeypatch):
+    """Pages within the ids kept come from them, in the kept order; the pages past them from the ranked query."""
+    monkeypatch.setattr(search, "FIRST_RESULTS_KEPT", 4)
+    for index in range(9):
+        words = "robotique " * (1 + index % 3)
+        live_offer(company, f"Stage {index}", minutes_ago=index, mission=f"Une mission de {words}.")
+    expected, _ordering = search.matching_offers(AnonymousUser(), {"q": "robotique"})
+    expected_titles = [offer.title for offer in expected]
+
+    pages = [found(api_client, q="robotique", page_size=3, page=number)["titles"] for number in (1, 2, 3)]
+    pages_again = [found(api_client, q="robotique", page_size=3, page=number)["titles"] for number in (1, 2, 3)]
+
+    assert sum(pages, []) == expected_titles
+    assert pages_again == pages
+    assert len(expected_titles) == 9
+
+
+def test_a_published_offer_is_found_by_the_next_search(api_client, company):
+    live_offer(company, "Stage en ligne")
+    approved = OfferFactory(parent=company, title="Stage approuvé", status=OfferStatus.PUBLISHED)
+    assert found(api_client)["count"] == 1
+
+    approved.save_revision().publish()
+
+    assert found(api_client) == {"count": 2, "titles": ["Stage approuvé", "Stage en ligne"], "sectors": {"62": 2}}
+
+
+def test_an_unpublished_offer_leaves_the_next_search(api_client, company):
+    admin = company_admin(company)
+    live_offer(company, "Stage en ligne", minutes_ago=1)
+    leaving = live_offer(company, "Stage retiré", minutes_ago=2)
+    assert found(api_client)["count"] == 2
+
+    services.unpublish_offer(leaving, by=admin)
+
+    assert found(api_client) == {"count": 1, "titles": ["Stage en ligne"], "sectors": {"62": 1}}
+
+
+def test_a_change_published_moves_the_offer_between_facets(api_client, company):
+    offer = live_offer(company, "Stage juridique")
+    assert found(api_client)["sectors"] == {"62": 1}
+
+    offer.sector_id = "69"
+    offer.save_revision().publish()
+
+    assert found(api_client)["sectors"] == {"69": 1}
+    assert found(api_client, sector="62")["count"] == 0
+
+
+def test_a_view_restriction_hides_the_offers_beneath_it_from_the_next_search(api_client, company):
+    live_offer(company, "Stage public")
+    hidden = CompanyFactory(title="Société discrète")
+    live_offer(hidden, "Stage réservé")
+    assert found(api_client)["count"] == 2
+
+    restriction = PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert found(api_client)["titles"] == ["Stage public"]
+
+    restriction.delete()
+    assert found(api_client)["count"] == 2
+
+
+def test_a_deleted_offer_leaves_the_next_search(api_client, company):
+    live_offer(company, "Stage gardé")
+    gone = live_offer(company, "Stage supprimé")
+    assert found(api_client)["count"] == 2
+
+    gone.delete()
+
+    assert found(api_client)["titles"] == ["Stage gardé"]
+
+
+def test_offers_written_in_bulk_are_found_by_the_next_search(api_client, company):
+    live_offer(company, "Stage existant")
+    assert found(api_client)["count"] == 1
+    offer = OfferPage(
+        title="Stage écrit en bloc",
+        slug="stage-ecrit-en-bloc",
+        live=True,
+        status=OfferStatus.PUBLISHED,
+        first_published_at=timezone.now(),
+        internship_type="insertion",
+        study_level="master",
+        mission="Une mission.",
+        profile_sought="Un profil.",
+        duration_weeks=12,
+        start_date=datetime.date(2027, 2, 1),
+        city="Namur",
+        country_id="BE",
+        sector_id="62",
+        company=company,
+        locale=company.locale,
+    )
+
+    PageWriter(OfferPage).write([(company, offer)], user_of=lambda page: None)
+
+    assert found(api_client)["count"] == 2
+
+
+def test_a_targeted_offer_is_counted_for_its_students_never_kept_for_the_public(client, api_client, company):
+    live_offer(company, "Stage pour tous")
+    targeted = live_offer(company, "Stage pour la France")
+    targeted.target_countries.set(["FR"])
+    targeted.save_revision().publish()
+    french = student(ProgrammeFactory(organisation=SchoolFactory(country_id="FR")))
+    assert found(api_client)["count"] == 1
+
+    client.force_login(french)
+
+    assert found(client)["count"] == 2
+    assert found(api_client)["count"] == 1
+
+
+def test_the_facets_are_kept_in_each_language(api_client, company):
+    live_offer(company, "Stage")
+
+    french = api_client.get(SEARCH_API, HTTP_ACCEPT_LANGUAGE="fr").json()["facets"]["sector"]
+    english = api_client.get(SEARCH_API, HTTP_ACCEPT_LANGUAGE="en").json()["facets"]["sector"]
+
+    assert french[0]["code"] == english[0]["code"] == "62"
+    assert french[0]["label"] != english[0]["label"]
+
+
+def test_a_change_forgets_the_kept_searches_at_once_and_again_at_its_commit(django_capture_on_commit_callbacks):
+    before = search_cache.generation()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        search_cache.offers_changed()
+        during = search_cache.generation()
+
+    assert len({before, during, search_cache.generation()}) == 3
