@@ -23,9 +23,14 @@ class OfferSearchForm(forms.Form):
         help_text=_("A job, a skill, a company…"),
     )
     # Codes, from the reference tables held in memory (`portal.reference.tables`): checking or listing them reads
-    # nothing from the database.
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    # nothing from the database, and the lists are built only when a form shows them or checks a code.
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=lambda: [("", _("All sectors")), *tables.sector_choices()]
+    )
+    # Countries listed by their name in the reader's language, not by ISO code.
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=lambda: [("", _("All countries")), *tables.country_choices()]
+    )
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     internship_type = forms.ChoiceField(
         label=_("Internship type"), required=False, choices=[("", _("All types")), *InternshipType.choices]
@@ -37,12 +42,6 @@ class OfferSearchForm(forms.Form):
     start_after = forms.DateField(label=_("Starting from"), required=False, widget=DATE_INPUT)
     start_before = forms.DateField(label=_("Starting at the latest"), required=False, widget=DATE_INPUT)
     ordering = forms.ChoiceField(label=_("Sort by"), required=False, choices=ORDERINGS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("All sectors")), *tables.sector_choices()]
-        # Countries listed by their name in the reader's language, not by ISO code.
-        self.fields["country"].choices = [("", _("All countries")), *tables.country_choices()]
 
     def clean(self):
         data = super().clean()

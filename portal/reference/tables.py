@@ -10,10 +10,13 @@ from __future__ import annotations
 import unicodedata
 
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
 
 from portal.reference.models import Country, LabelledCode, Sector
 
 _held: dict[type[LabelledCode], tuple[LabelledCode, ...]] = {}
+# The lists of choices, per language: (list, language) → [(code, label)].
+_choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
 
 def _rows(model: type[LabelledCode]) -> tuple[LabelledCode, ...]:
@@ -28,6 +31,7 @@ def _rows(model: type[LabelledCode]) -> tuple[LabelledCode, ...]:
 def forget(**kwargs) -> None:
     """Read the tables again at their next use."""
     _held.clear()
+    _choices.clear()
 
 
 for _model in (Country, Sector):
@@ -41,14 +45,30 @@ def _alphabetical(label: str) -> tuple[str, str]:
     return unicodedata.normalize("NFKD", label.casefold()).encode("ascii", "ignore").decode(), label
 
 
+def _listed(name: str, build) -> list[tuple[str, str]]:
+    """The list `name` in the active language, built once per process and language (a copy: forms may change it)."""
+    key = (name, get_language() or "")
+    listed = _choices.get(key)
+    if listed is None:
+        listed = build()
+        if listed:
+            _choices[key] = listed
+    return list(listed)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """(code, name) of every country, by name in the active language."""
-    return sorted(((country.code, country.label) for country in _rows(Country)), key=lambda c: _alphabetical(c[1]))
+    return _listed(
+        "countries",
+        lambda: sorted(
+            ((country.code, country.label) for country in _rows(Country)), key=lambda c: _alphabetical(c[1])
+        ),
+    )
 
 
 def sector_choices() -> list[tuple[str, str]]:
     """(code, « code name ») of every sector, by code."""
-    return [(sector.code, str(sector)) for sector in _rows(Sector)]
+    return _listed("sectors", lambda: [(sector.code, str(sector)) for sector in _rows(Sector)])
 
 
 def is_country(code: str) -> bool:
