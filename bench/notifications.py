@@ -143,8 +143,8 @@ def main() -> int:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="CONN_MAX_AGE of the consumers: 0 (the default setting) opens a connection per task",
+        default=60,
+        help="CONN_MAX_AGE of the consumers: 60, the setting's default on PostgreSQL; 0 opens a connection per task",
     )
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"a PostgreSQL database (default {DEFAULT_URL})")
     parser.add_argument(

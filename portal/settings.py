@@ -131,13 +131,14 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL names another one.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# A server's connection is kept from one request (or task) to the next for `CONN_MAX_AGE` seconds, 60 unless told,
+# and checked before it is used again: opening one costs a PostgreSQL server a process and the request several
+# milliseconds, more than a kept search. A SQLite file is opened in no time: 0, a connection per request.
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+_SERVER_DATABASE = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60" if _SERVER_DATABASE else "0"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = _SERVER_DATABASE
+if not _SERVER_DATABASE:
     # The web server and the Huey consumer write to one file at the same time (`make run`).
     # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)
     #   instead of failing with "database is locked" when a read transaction must become a write one while
