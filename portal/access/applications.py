@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from portal.access.core import EVERYTHING, NOTHING, held, is_active
+from portal.access.core import EVERYTHING, NOTHING, codename, held, held_anywhere, is_active
 from portal.access.offers import VIEW_OFFER_APPLICATIONS
 from portal.access.organisations import FOLLOW_STUDENTS, RECEIVE_SPONTANEOUS_APPLICATIONS, VIEW_COMPANY_OFFERS
 from portal.accounts.models import (
@@ -76,6 +76,44 @@ def visible_q(user) -> Q:
     if not is_active(user):
         return NOTHING
     return Q(student=user) | company_q(user) | school_q(user)
+
+
+def listed_q(user) -> Q:
+    """`visible_q` for a list: the same applications, without the alternatives for which `user` holds no permission
+    at all (one query reads which they hold). Whatever the number of applications, the database then reads a
+    student's from the index of their own instead of testing every application against each alternative."""
+    if not is_active(user):
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    holds = held_anywhere(user)
+    alternatives = [
+        (
+            Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission)),
+            codename(VIEW_COMPANY_OFFERS) in holds,
+        ),
+        (
+            Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission)),
+            codename(VIEW_OFFER_APPLICATIONS) in holds,
+        ),
+        (
+            Q(
+                offer__isnull=True,
+                company__in=held(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OrganisationUserPermission),
+            ),
+            codename(RECEIVE_SPONTANEOUS_APPLICATIONS) in holds,
+        ),
+        (
+            Q(student__student__school__in=held(user, FOLLOW_STUDENTS, OrganisationUserPermission))
+            | Q(student__student__programme__in=held(user, FOLLOW_STUDENTS, ProgrammeUserPermission)),
+            codename(FOLLOW_STUDENTS) in holds,
+        ),
+    ]
+    listed = Q(student=user)
+    for alternative, holding in alternatives:
+        if holding:
+            listed |= alternative
+    return listed
 
 
 def _matches(q: Q, application: Application) -> bool:

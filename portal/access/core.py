@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from portal.accounts.models import OfferUserPermission, OrganisationUserPermission, ProgrammeUserPermission
 from portal.exceptions import NotVisible
 
 # "No row" and "every row" as conditions. An empty `Q()` is not "every row": OR-ed with another condition it
@@ -66,6 +67,15 @@ def visible(user, perm: str, queryset: QuerySet) -> QuerySet:
 def held(user, perm: str, permission_model) -> QuerySet:
     """Ids of the objects on which `user` holds `perm`, as a subquery (no query is run here)."""
     return permission_model.objects.filter(user=user, permission__codename=codename(perm)).values("content_object_id")
+
+
+def held_anywhere(user) -> frozenset[str]:
+    """The codenames of every object permission `user` holds, on any organisation, programme or offer: one query."""
+    tables = [
+        model.objects.filter(user=user).values_list("permission__codename", flat=True)
+        for model in (OrganisationUserPermission, ProgrammeUserPermission, OfferUserPermission)
+    ]
+    return frozenset(tables[0].union(*tables[1:]))
 
 
 def assign(user, perms: Iterable[str], obj: Model) -> None:

@@ -10,8 +10,9 @@ from portal.recruitment.models import Application
 
 
 def readable_by(user) -> QuerySet[Application]:
-    """What `user` may read: their own, their company side's, their followed students'."""
-    return Application.objects.filter(access.applications.visible_q(user))
+    """What `user` may read: their own, their company side's, their followed students' (a list's rule: one query
+    reads which of these they may have at all)."""
+    return Application.objects.filter(access.applications.listed_q(user))
 
 
 def received_by(user) -> QuerySet[Application]:

@@ -13,6 +13,7 @@ import io
 import openpyxl
 import pytest
 
+from portal import access
 from portal.accounts.models import SchoolStaff
 from portal.recruitment import services
 from portal.recruitment.models import Application, ApplicationMessage
@@ -31,8 +32,9 @@ from tests.recruitment.fixtures import published_offer
 pytestmark = pytest.mark.django_db
 
 APPLICATIONS = "/api/v1/applications"
-# The list runs this many queries whatever the number of applications: count, rows with their joins, documents.
-MAX_LIST_QUERIES = 3
+# The list runs this many queries whatever the number of applications: which permissions the caller holds at all,
+# count, rows with their joins, documents.
+MAX_LIST_QUERIES = 4
 
 
 def applied(student_user, *, offer=None, company=None):
@@ -128,6 +130,26 @@ def test_application_list_holds_exactly_the_callers_scope(api_client, world, rol
     expected = sorted(world["applications"][name].pk for name in SCOPES[role])
     assert sorted(row["id"] for row in response.data["results"]) == expected
     assert response.data["count"] == len(expected)
+
+
+@pytest.mark.parametrize("role", SCOPES)
+def test_the_lists_rule_admits_what_the_rule_of_each_application_admits(world, role):
+    user = world["people"][role]
+
+    listed = Application.objects.filter(access.applications.listed_q(user)).values_list("pk", flat=True)
+    one_by_one = [name for name, found in world["applications"].items() if access.applications.can_read(user, found)]
+
+    assert sorted(listed) == sorted(world["applications"][name].pk for name in one_by_one)
+
+
+def test_a_students_list_reads_their_own_applications_only(world, django_assert_num_queries):
+    with django_assert_num_queries(2) as captured:  # what they hold, then the list
+        list(Application.objects.filter(access.applications.listed_q(world["people"]["applicant"])))
+
+    listing = captured.captured_queries[-1]["sql"]
+    assert "userpermission" not in listing
+    condition = listing.split(" WHERE ")[1].split(" ORDER BY ")[0]
+    assert condition == f'"recruitment_application"."student_id" = {world["people"]["applicant"].pk}'
 
 
 def test_administrators_list_filtered_on_spontaneous_applications(api_client, world):
