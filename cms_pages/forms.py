@@ -8,6 +8,7 @@ from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS
 from portal.contact import services as contact
 from portal.reference import tables
 from portal.reference.choices import InternshipType, StudyLevel
+from portal.widgets import LongSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,11 +26,17 @@ class OfferSearchForm(forms.Form):
     # Codes, from the reference tables held in memory (`portal.reference.tables`): checking or listing them reads
     # nothing from the database, and the lists are built only when a form shows them or checks a code.
     sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=lambda: [("", _("All sectors")), *tables.sector_choices()]
+        label=_("Sector"),
+        required=False,
+        choices=lambda: [("", _("All sectors")), *tables.sector_choices()],
+        widget=LongSelect,
     )
     # Countries listed by their name in the reader's language, not by ISO code.
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=lambda: [("", _("All countries")), *tables.country_choices()]
+        label=_("Country"),
+        required=False,
+        choices=lambda: [("", _("All countries")), *tables.country_choices()],
+        widget=LongSelect,
     )
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     internship_type = forms.ChoiceField(

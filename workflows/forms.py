@@ -10,6 +10,7 @@ from portal.ids import MAX_ID
 from portal.reference import tables
 from portal.reference.choices import ApplicationStatus, InternshipType, StudyLevel
 from portal.reference.models import Country, Sector
+from portal.widgets import LongSelect
 from workflows import offer_input, workspace
 from workflows.models import Campaign
 
@@ -170,7 +171,7 @@ class WorkspaceFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
     q = forms.CharField(label=_("Title of the offer"), required=False, max_length=255)
     # A code, from the reference table held in memory (`portal.reference.tables`): no query to list or check it.
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
     city = forms.CharField(label=_("City"), required=False, max_length=120)
     targeting = forms.ChoiceField(
         label=_("Type of offer"), required=False, choices=[("", _("All types")), *workspace.TARGETING]
