@@ -105,12 +105,18 @@ def top_up_company_offers(count: int) -> int:
         return held
     copied = [field for field in OfferPage._meta.local_concrete_fields if not field.primary_key]
     children = []
+    # A page's slug is unique among its siblings (Wagtail routes by it): none of the company's taken twice.
+    taken = set(company.get_children().values_list("slug", flat=True))
     sources = OfferPage.objects.live().exclude(company=company).prefetch_related("keywords").order_by("pk")
     for number, source in enumerate(sources[: count - held], start=1):
+        slug = f"{source.slug}-copie-{number}"
+        while slug in taken:
+            slug += "-bis"
+        taken.add(slug)
         offer = OfferPage(
             **{field.attname: getattr(source, field.attname) for field in copied},
             title=source.title,
-            slug=f"{source.slug}-{number}",
+            slug=slug,
             locale_id=source.locale_id,
             live=True,
             first_published_at=source.first_published_at,

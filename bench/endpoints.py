@@ -7,7 +7,8 @@ of them alike:
 
 - the floor: `/bench/floor`, a fixed JSON answer through the portal's middleware, no query;
 - Wagtail API v2's listing of live offers with the fields of our search's results;
-- ours: `GET /api/v1/offers` (results and facets), with `q=assistant`, with filters; the `/offres/` page; a
+- ours: `GET /api/v1/offers` (results and facets), with `q=assistant`, with filters, each as the public repeats it
+  (kept: `cms_pages.search_cache`) and as a search never made before (`, new`); the `/offres/` page; a
   company workspace tab (the demo's company administrator, signed in); a student's applications
   (`GET /api/v1/applications`, the demo's student); the CV-book search (`GET /api/v1/cvbook`, the administrator).
 
@@ -24,6 +25,7 @@ import argparse
 import csv
 import datetime
 import os
+import random
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -34,6 +36,8 @@ from server import WebServer, collect_static, fetch, production_environment, vis
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_s")
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 RESULTS = ROOT / "bench" / "results"
+# The first of the dates of the searches never made before: another one at each run (the cache outlives a run).
+FIRST_DATE = datetime.date(2090, 1, 1) + datetime.timedelta(days=random.randrange(40_000))
 # The fields of our search's results, as Wagtail's page API names them.
 WAGTAIL_FIELDS = (
     "company,internship_type,study_level,duration_weeks,start_date,end_date,city,country_code,sector_code,"
@@ -46,8 +50,19 @@ class Measure:
     name: str
     path: str
     headers: dict = field(default_factory=dict)
+    # A search never made before at each request: the path gets a date criterion that every offer meets, a new one
+    # each time, so that nothing kept answers it (`cms_pages.search_cache`).
+    first_time: bool = False
     seconds: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    made: int = 0
+
+    def next_path(self) -> str:
+        if not self.first_time:
+            return self.path
+        self.made += 1
+        date = FIRST_DATE + datetime.timedelta(days=self.made)
+        return f"{self.path}{'&' if '?' in self.path else '?'}start_before={date.isoformat()}"
 
     @property
     def median_ms(self) -> float:
@@ -78,6 +93,9 @@ def measures(who) -> list[Measure]:
         Measure("offers + facets", "/api/v1/offers", json),
         Measure("offers q=assistant", "/api/v1/offers?q=assistant", json),
         Measure("offers filtered", "/api/v1/offers?sector=62&country=BE&level=bachelor", json),
+        Measure("offers + facets, new", "/api/v1/offers", json, first_time=True),
+        Measure("q=assistant, new", "/api/v1/offers?q=assistant", json, first_time=True),
+        Measure("filtered, new", "/api/v1/offers?sector=62&country=BE&level=bachelor", json, first_time=True),
         Measure("/offres/ page", "/offres/", {"Accept": "text/html"}),
         Measure("workspace tab", f"/espace/entreprises/{who.company_id}/offres/?tab=current", signed_in),
         Measure("student's applications", "/api/v1/applications", student),
@@ -88,15 +106,17 @@ def measures(who) -> list[Measure]:
 def run(port: int, found: list[Measure], rounds: int, warm_up: int) -> None:
     for _ in range(warm_up):
         for measure in found:
-            answer = fetch(port, measure.path, measure.headers)
+            path = measure.next_path()
+            answer = fetch(port, path, measure.headers)
             if answer.status != 200:
-                sys.exit(f"{measure.name}: {measure.path} answered {answer.status}:\n{answer.body[:1000]!r}")
+                sys.exit(f"{measure.name}: {path} answered {answer.status}:\n{answer.body[:1000]!r}")
     for number in range(rounds):
         turn = number % len(found)
         for measure in found[turn:] + found[:turn]:
-            answer = fetch(port, measure.path, measure.headers)
+            path = measure.next_path()
+            answer = fetch(port, path, measure.headers)
             if answer.status != 200:
-                sys.exit(f"{measure.name}: {measure.path} answered {answer.status}")
+                sys.exit(f"{measure.name}: {path} answered {answer.status}")
             measure.seconds.append(answer.seconds)
             if answer.queries is not None:
                 measure.queries.append(answer.queries)

@@ -85,24 +85,28 @@ def plan(total: int, rng: random.Random) -> list[Call]:
     reading = (total - applying) // 2
     searching = total - applying - reading
     # Untargeted offers: a targeted one is a 404 for the anonymous visitors and the students it does not admit.
-    open_to_all = OfferPage.objects.live().filter(untargeted_q(), status=OfferStatus.PUBLISHED).order_by("pk")
-    pages = [offer.get_url() for offer in open_to_all]
-    open_to_all = [offer.pk for offer in open_to_all]
+    open_to_all = list(
+        OfferPage.objects.live()
+        .filter(untargeted_q(), status=OfferStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # The pages read: offers drawn at random, their addresses built for those only (50,000 offers at dataset L).
+    read = {offer.pk: offer for offer in OfferPage.objects.filter(pk__in=rng.sample(open_to_all, min(reading, 200)))}
+    pages = [read[pk].get_url() for pk in sorted(read)]
+    # One application per student at most in a run (a student applying to two offers at once is not the load here),
+    # each to an offer drawn among those the student has not applied to: students drawn at random.
     students = list(Student.objects.filter(user__is_active=True).select_related("user").order_by("pk"))
-    pairs = []
-    for student in students:
+    chosen = []
+    for student in rng.sample(students, len(students)):
         applied = set(
             Application.objects.filter(student=student.user, offer__isnull=False).values_list("offer_id", flat=True)
         )
-        pairs += [(student.user, offer) for offer in open_to_all if offer not in applied]
-    if len(pairs) < applying:
-        raise SystemExit(f"only {len(pairs)} (student, offer) pairs left to apply with; a larger --size is needed")
-    # One application per student at most in a run: a student applying to two offers at once is not the load here.
-    chosen, seen = [], set()
-    for user, offer in rng.sample(pairs, len(pairs)):
-        if user.pk not in seen:
-            seen.add(user.pk)
-            chosen.append((user, offer))
+        left = [
+            offer for offer in rng.sample(open_to_all, min(len(open_to_all), len(applied) + 1)) if offer not in applied
+        ]
+        if left:
+            chosen.append((student.user, left[0]))
         if len(chosen) == applying:
             break
     if len(chosen) < applying:
