@@ -73,3 +73,13 @@ def sector_choices() -> list[tuple[str, str]]:
 
 def is_country(code: str) -> bool:
     return any(country.code == code for country in _rows(Country))
+
+
+def sector_names() -> dict[str, str]:
+    """{code: name} of every sector in the active language (the name alone, without its code)."""
+    return dict(_listed("sector names", lambda: [(sector.code, sector.label) for sector in _rows(Sector)]))
+
+
+def country_names() -> dict[str, str]:
+    """{code: name} of every country in the active language."""
+    return dict(country_choices())
