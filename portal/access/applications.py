@@ -42,22 +42,46 @@ def company_q(user) -> Q:
     return _receivers_q(user)
 
 
+def _either(alternatives: list[Q]) -> Q:
+    either = alternatives[0]
+    for alternative in alternatives[1:]:
+        either |= alternative
+    return either
+
+
+def _receiving(user) -> list[tuple[str, Q]]:
+    """The ways `user` receives applications as one of the company's own people: (the permission, what it admits)."""
+    return [
+        (
+            VIEW_COMPANY_OFFERS,
+            Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission)),
+        ),
+        (VIEW_OFFER_APPLICATIONS, Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission))),
+        (
+            RECEIVE_SPONTANEOUS_APPLICATIONS,
+            Q(offer__isnull=True, company__in=held(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OrganisationUserPermission)),
+        ),
+    ]
+
+
+def _following(user) -> list[tuple[str, Q]]:
+    """The ways `user` follows students as school staff: the whole school, or a programme of it."""
+    return [
+        (FOLLOW_STUDENTS, Q(student__student__school__in=held(user, FOLLOW_STUDENTS, OrganisationUserPermission))),
+        (FOLLOW_STUDENTS, Q(student__student__programme__in=held(user, FOLLOW_STUDENTS, ProgrammeUserPermission))),
+    ]
+
+
 def _receivers_q(user) -> Q:
     """The applications `user` receives as one of the company's own people, by the roles they hold there."""
-    return (
-        Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission))
-        | Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission))
-        | Q(offer__isnull=True, company__in=held(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OrganisationUserPermission))
-    )
+    return _either([admitted for _perm, admitted in _receiving(user)])
 
 
 def school_q(user) -> Q:
     """The applications of the students `user` follows as school staff (read only)."""
     if not is_active(user):
         return NOTHING
-    return Q(student__student__school__in=held(user, FOLLOW_STUDENTS, OrganisationUserPermission)) | Q(
-        student__student__programme__in=held(user, FOLLOW_STUDENTS, ProgrammeUserPermission)
-    )
+    return _either([admitted for _perm, admitted in _following(user)])
 
 
 def school_closing_q(user) -> Q:
@@ -87,33 +111,10 @@ def listed_q(user) -> Q:
     if user.is_superuser:
         return EVERYTHING
     holds = held_anywhere(user)
-    alternatives = [
-        (
-            Q(offer__isnull=False, company__in=held(user, VIEW_COMPANY_OFFERS, OrganisationUserPermission)),
-            codename(VIEW_COMPANY_OFFERS) in holds,
-        ),
-        (
-            Q(offer__in=held(user, VIEW_OFFER_APPLICATIONS, OfferUserPermission)),
-            codename(VIEW_OFFER_APPLICATIONS) in holds,
-        ),
-        (
-            Q(
-                offer__isnull=True,
-                company__in=held(user, RECEIVE_SPONTANEOUS_APPLICATIONS, OrganisationUserPermission),
-            ),
-            codename(RECEIVE_SPONTANEOUS_APPLICATIONS) in holds,
-        ),
-        (
-            Q(student__student__school__in=held(user, FOLLOW_STUDENTS, OrganisationUserPermission))
-            | Q(student__student__programme__in=held(user, FOLLOW_STUDENTS, ProgrammeUserPermission)),
-            codename(FOLLOW_STUDENTS) in holds,
-        ),
-    ]
-    listed = Q(student=user)
-    for alternative, holding in alternatives:
-        if holding:
-            listed |= alternative
-    return listed
+    return _either(
+        [Q(student=user)]
+        + [admitted for perm, admitted in _receiving(user) + _following(user) if codename(perm) in holds]
+    )
 
 
 def _matches(q: Q, application: Application) -> bool:
