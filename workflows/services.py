@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from cms_pages.models import OfferPage, OrganisationPage
+from cms_pages.search_cache import offers_changed
 from portal import access
 from portal.accounts.selectors import company_admins, hub_moderators
 from portal.exceptions import InvalidTransition
@@ -63,9 +64,11 @@ def _log(offer: OfferPage, action: str, by, **data) -> None:
 
 
 def _set_status(offer: OfferPage, status: str) -> None:
-    # A revision carries content only: the status is written on the page row itself.
+    # A revision carries content only: the status is written on the page row itself, without a signal; the public's
+    # kept searches show it, and are told.
     OfferPage.objects.filter(pk=offer.pk).update(status=status)
     offer.status = status
+    offers_changed()
 
 
 @transaction.atomic

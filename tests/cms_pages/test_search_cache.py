@@ -222,3 +222,17 @@ def test_a_change_forgets_the_kept_searches_at_once_and_again_at_its_commit(djan
         during = search_cache.generation()
 
     assert len({before, during, search_cache.generation()}) == 3
+
+
+def test_an_offer_renewed_online_shows_its_new_status_in_the_next_search(api_client, company):
+    """A renewed offer stays online while its new version is moderated: its status is written on its row alone."""
+    admin = company_admin(company)
+    offer = live_offer(company, "Stage renouvelé")
+    offer.save_revision().publish()
+    assert api_client.get(SEARCH_API).json()["results"][0]["status"] == OfferStatus.PUBLISHED
+
+    services.renew_offer(OfferPage.objects.get(pk=offer.pk), by=admin)
+
+    (shown,) = api_client.get(SEARCH_API).json()["results"]
+    assert shown["title"] == "Stage renouvelé"
+    assert shown["status"] == OfferPage.objects.get(pk=offer.pk).status != OfferStatus.PUBLISHED
