@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from cms_pages import search, search_cache
@@ -236,3 +237,16 @@ def test_an_offer_renewed_online_shows_its_new_status_in_the_next_search(api_cli
     (shown,) = api_client.get(SEARCH_API).json()["results"]
     assert shown["title"] == "Stage renouvelé"
     assert shown["status"] == OfferPage.objects.get(pk=offer.pk).status != OfferStatus.PUBLISHED
+
+
+def test_a_keyword_renamed_is_shown_by_the_next_search(api_client, company):
+    offer = live_offer(company, "Stage de données")
+    offer.keywords.add("donnees")
+    offer.save_revision().publish()
+    assert api_client.get(SEARCH_API).json()["results"][0]["keywords"] == ["donnees"]
+
+    tag = Tag.objects.get(name="donnees")
+    tag.name = "données"
+    tag.save()
+
+    assert api_client.get(SEARCH_API).json()["results"][0]["keywords"] == ["données"]
