@@ -1,11 +1,11 @@
 """The public offer search, kept between requests until the offers change.
 
-What a search finds for the public (anyone without targeting of their own: visitors, and the accounts that are not
-signed in) is the same for every one of them until an offer, a page above it or a view restriction changes: its
-total, its facets and the order of its first results. `cms_pages.search` keeps them in the cache under the current
-*generation* of the offers, a token that every such change replaces (`offers_changed`: the page signals received in
-`cms_pages.signals`, and the bulk writes that send none). A search of an older generation is never asked for again
-and leaves the cache with its timeout.
+What a search finds for the public (anyone without targeting of their own: the visitors who are not signed in, or
+whose account is inactive) is the same for every one of them until an offer, a page above it, a view restriction or
+a keyword changes: its total, its facets, the order of its first results, and the API's whole answer.
+`cms_pages.search` and the API keep them in the cache under the current *generation* of the offers, a token that
+every such change replaces (`offers_changed`: the signals received in `cms_pages.signals`, and the writes that send
+none). A search of an older generation is never asked for again and leaves the cache with its timeout.
 
 The token is replaced at the change and once more when its transaction commits: a search read in another process
 between the two saw the data before the commit, and the second token leaves it behind. `KEPT_FOR` bounds how long a
@@ -26,12 +26,13 @@ KEPT_FOR = 10 * 60  # seconds
 
 
 def generation() -> str:
-    """The offers' current generation (a new one when the cache has none, e.g. after a restart of Redis)."""
+    """The offers' current generation (a new one when the cache has none, e.g. after a restart of Redis; one of its
+    own when the cache keeps nothing, so that nothing kept is ever found)."""
     token = cache.get(GENERATION_KEY)
     if token is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(GENERATION_KEY)
-    return token
+    return token or uuid.uuid4().hex
 
 
 def _replace_generation() -> None:

@@ -250,3 +250,13 @@ def test_a_keyword_renamed_is_shown_by_the_next_search(api_client, company):
     tag.save()
 
     assert api_client.get(SEARCH_API).json()["results"][0]["keywords"] == ["données"]
+
+
+def test_a_cache_that_keeps_nothing_answers_every_search_afresh(api_client, company, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    live_offer(company, "Stage en ligne")
+    assert found(api_client)["count"] == 1
+
+    live_offer(company, "Stage suivant")
+
+    assert found(api_client)["count"] == 2
