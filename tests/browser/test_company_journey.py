@@ -396,6 +396,8 @@ def test_wizard_can_be_completed_with_the_keyboard_alone(page, hub):
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     page.keyboard.press("Enter")
+    # The next Tab starts from the content once the browser has followed the link (the address ends with it).
+    expect(page).to_have_url(re.compile(r"#content$"))
     expect(main(page)).to_be_focused()
     tab_to(page, lookup_link(page))
     tab_to(page, field(form, "Nom de l'entreprise"), text="Talos Health Solutions")
