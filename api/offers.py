@@ -277,6 +277,12 @@ def get_offer(request, offer_id: int) -> OfferPage:
 
 
 INTERNSHIP_TYPE_LABELS, STUDY_LEVEL_LABELS = dict(InternshipType.choices), dict(StudyLevel.choices)
+# The parameters of an offer search whose answer may be kept for the public: the form's and the page's.
+KEPT_SEARCH_PARAMETERS = {
+    *OfferSearchForm.base_fields,
+    PortalPagination.page_query_param,
+    PortalPagination.page_size_query_param,
+}
 
 
 class OfferSummarySerializer(serializers.ModelSerializer):
@@ -391,9 +397,11 @@ class OfferListView(APIView):
         operation_id="offers_search",
     )
     def get(self, request):
-        # The public's answers are kept whole until the offers change (`cms_pages.search_cache`).
+        # The public's answers are kept whole until the offers change (`cms_pages.search_cache`), by address: only
+        # those made of the search's own parameters, so that parameters of no meaning cannot fill the cache.
         public, address, language = (
-            access.offers.sees_what_the_public_sees(request.user),
+            access.offers.sees_what_the_public_sees(request.user)
+            and set(request.query_params) <= KEPT_SEARCH_PARAMETERS,
             request.build_absolute_uri(),
             get_language() or "",
         )

@@ -260,3 +260,19 @@ def test_a_cache_that_keeps_nothing_answers_every_search_afresh(api_client, comp
     live_offer(company, "Stage suivant")
 
     assert found(api_client)["count"] == 2
+
+
+def test_an_address_with_parameters_of_no_meaning_is_answered_but_not_kept(
+    api_client, company, django_assert_num_queries, django_assert_max_num_queries
+):
+    live_offer(company, "Stage en ligne")
+    api_client.get(SEARCH_API, {"sector": "62", "utm_source": "lettre"})
+    api_client.get(SEARCH_API, {"sector": "62", "page": 1})
+
+    with django_assert_max_num_queries(1) as again:
+        answered = api_client.get(SEARCH_API, {"sector": "62", "utm_source": "lettre"})
+    with django_assert_num_queries(0):  # the search's own parameters: kept
+        api_client.get(SEARCH_API, {"sector": "62", "page": 1})
+
+    assert answered.json()["count"] == 1
+    assert len(again.captured_queries) == 1  # the page by its ids: the search's counts were kept, not the answer
