@@ -64,11 +64,13 @@ def _log(offer: OfferPage, action: str, by, **data) -> None:
 
 
 def _set_status(offer: OfferPage, status: str) -> None:
-    # A revision carries content only: the status is written on the page row itself, without a signal; the public's
-    # kept searches show it, and are told.
+    # A revision carries content only: the status is written on the page row itself, without a signal. The public's
+    # kept searches show the status of the offers online, and are told; an offer offline is in none of them (it left
+    # them by its unpublication, and enters them by its publication, each of which tells them too).
     OfferPage.objects.filter(pk=offer.pk).update(status=status)
     offer.status = status
-    offers_changed()
+    if offer.live:
+        offers_changed()
 
 
 @transaction.atomic

@@ -16,12 +16,37 @@ from cms_pages import search, search_cache
 from cms_pages.models import OfferPage
 from portal.demo.bulk import PageWriter
 from portal.reference.choices import OfferStatus
-from tests.factories import CompanyFactory, OfferFactory, ProgrammeFactory, SchoolFactory, company_admin, student
-from workflows import services
+from tests.factories import (
+    CompanyFactory,
+    OfferFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    company_admin,
+    hub_moderator,
+    secondary_contact,
+    student,
+)
+from workflows import offer_input, services
 
 pytestmark = pytest.mark.django_db
 
 SEARCH_API = "/api/v1/offers"
+OFFER = {
+    "title": "Stagiaire en qualité agro-industrie",
+    "internship_type": "insertion",
+    "mission": "Suivre la qualité de la production.",
+    "profile_sought": "Étudiant en agronomie, rigoureux.",
+    "study_level": "master",
+    "duration_weeks": 16,
+    "start_date": "2027-02-01",
+    "end_date": "2027-05-28",
+    "city": "Clapiers",
+    "country": "FR",
+    "sector": "10",
+    "keywords": ["qualité", "agroalimentaire"],
+    "remuneration": "600.00",
+    "places": 2,
+}
 
 
 def live_offer(company, title: str, *, minutes_ago: int = 60, **fields) -> OfferPage:
@@ -276,3 +301,60 @@ def test_an_address_with_parameters_of_no_meaning_is_answered_but_not_kept(
 
     assert answered.json()["count"] == 1
     assert len(again.captured_queries) == 1  # the page by its ids: the search's counts were kept, not the answer
+
+
+def test_drafts_and_their_moderation_keep_the_kept_searches_until_the_publication(
+    api_client, company, django_assert_num_queries
+):
+    """A draft written (new keywords with it), changed, sent to moderation and approved by its company shows the
+    public nothing: the kept searches stay; the hub's approval publishes it, and the next search finds it."""
+    author = secondary_contact(company, can_create_offers=True)
+    admin, moderator = company_admin(company), hub_moderator(company.reference_hub)
+    live_offer(company, "Stage en ligne")
+    before = found(api_client)
+
+    offer = services.create_offer(company, offer_input.validate(OFFER), by=author)
+    offer = services.update_offer(offer, offer_input.validate({"places": 3}, partial=True), by=author, submit=True)
+    services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=admin)
+    assert OfferPage.objects.get(pk=offer.pk).status == OfferStatus.AWAITING_HUB_VALIDATION
+
+    with django_assert_num_queries(0):
+        assert found(api_client) == before
+
+    services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=moderator)
+
+    assert found(api_client)["titles"] == [OFFER["title"], "Stage en ligne"]
+
+
+def test_changes_to_an_offer_online_kept_as_a_draft_keep_the_kept_searches(
+    api_client, company, django_assert_num_queries
+):
+    """A renewed offer sent back for changes stays online; the changes wait in a revision, and the public still
+    finds the approved version."""
+    admin, moderator = company_admin(company), hub_moderator(company.reference_hub)
+    offer = live_offer(company, "Stage en ligne")
+    offer.save_revision().publish()
+    services.renew_offer(OfferPage.objects.get(pk=offer.pk), by=admin)
+    services.request_changes(OfferPage.objects.get(pk=offer.pk), by=moderator, comment="Précisez la mission.")
+    before = found(api_client)
+
+    changed = offer_input.validate({"title": "Stage changé"}, partial=True)
+    services.update_offer(OfferPage.objects.get(pk=offer.pk), changed, by=admin)
+
+    with django_assert_num_queries(0):
+        assert found(api_client) == before
+    assert before["titles"] == ["Stage en ligne"]
+    assert OfferPage.objects.get(pk=offer.pk).has_unpublished_changes
+
+
+def test_a_new_keyword_keeps_the_kept_searches_a_renamed_one_forgets_them(api_client, company):
+    live_offer(company, "Stage en ligne")
+    found(api_client)
+    before = search_cache.generation()
+
+    tag = Tag.objects.create(name="nouveau")
+    assert search_cache.generation() == before
+
+    tag.name = "renommé"
+    tag.save()
+    assert search_cache.generation() != before
