@@ -13,6 +13,24 @@ from portal.reference.choices import InternshipType, OfferStatus, OrganisationKi
 
 PASSWORD = "Correct-Horse-42"
 
+# A complete offer as a company writes it (`workflows.offer_input.validate` takes it).
+OFFER_INPUT = {
+    "title": "Stagiaire en qualité agro-industrie",
+    "internship_type": "insertion",
+    "mission": "Suivre la qualité de la production.",
+    "profile_sought": "Étudiant en agronomie, rigoureux.",
+    "study_level": "master",
+    "duration_weeks": 16,
+    "start_date": "2027-02-01",
+    "end_date": "2027-05-28",
+    "city": "Clapiers",
+    "country": "FR",
+    "sector": "10",
+    "keywords": ["qualité", "agroalimentaire"],
+    "remuneration": "600.00",
+    "places": 2,
+}
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:

@@ -17,6 +17,7 @@ from cms_pages.models import OfferPage
 from portal.demo.bulk import PageWriter
 from portal.reference.choices import OfferStatus
 from tests.factories import (
+    OFFER_INPUT,
     CompanyFactory,
     OfferFactory,
     ProgrammeFactory,
@@ -31,22 +32,6 @@ from workflows import offer_input, services
 pytestmark = pytest.mark.django_db
 
 SEARCH_API = "/api/v1/offers"
-OFFER = {
-    "title": "Stagiaire en qualité agro-industrie",
-    "internship_type": "insertion",
-    "mission": "Suivre la qualité de la production.",
-    "profile_sought": "Étudiant en agronomie, rigoureux.",
-    "study_level": "master",
-    "duration_weeks": 16,
-    "start_date": "2027-02-01",
-    "end_date": "2027-05-28",
-    "city": "Clapiers",
-    "country": "FR",
-    "sector": "10",
-    "keywords": ["qualité", "agroalimentaire"],
-    "remuneration": "600.00",
-    "places": 2,
-}
 
 
 def live_offer(company, title: str, *, minutes_ago: int = 60, **fields) -> OfferPage:
@@ -313,7 +298,7 @@ def test_drafts_and_their_moderation_keep_the_kept_searches_until_the_publicatio
     live_offer(company, "Stage en ligne")
     before = found(api_client)
 
-    offer = services.create_offer(company, offer_input.validate(OFFER), by=author)
+    offer = services.create_offer(company, offer_input.validate(OFFER_INPUT), by=author)
     offer = services.update_offer(offer, offer_input.validate({"places": 3}, partial=True), by=author, submit=True)
     services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=admin)
     assert OfferPage.objects.get(pk=offer.pk).status == OfferStatus.AWAITING_HUB_VALIDATION
@@ -323,7 +308,7 @@ def test_drafts_and_their_moderation_keep_the_kept_searches_until_the_publicatio
 
     services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=moderator)
 
-    assert found(api_client)["titles"] == [OFFER["title"], "Stage en ligne"]
+    assert found(api_client)["titles"] == [OFFER_INPUT["title"], "Stage en ligne"]
 
 
 def test_changes_to_an_offer_online_kept_as_a_draft_keep_the_kept_searches(

@@ -5,24 +5,14 @@ from django.core import mail
 from wagtail.models import PageLogEntry
 
 from cms_pages.models import OfferPage
-from tests.factories import CompanyFactory, ProgrammeFactory, company_admin, hub_moderator, secondary_contact
-
-OFFER = {
-    "title": "Stagiaire en qualité agro-industrie",
-    "internship_type": "insertion",
-    "mission": "Suivre la qualité de la production.",
-    "profile_sought": "Étudiant en agronomie, rigoureux.",
-    "study_level": "master",
-    "duration_weeks": 16,
-    "start_date": "2027-02-01",
-    "end_date": "2027-05-28",
-    "city": "Clapiers",
-    "country": "FR",
-    "sector": "10",
-    "keywords": ["qualité", "agroalimentaire"],
-    "remuneration": "600.00",
-    "places": 2,
-}
+from tests.factories import (
+    OFFER_INPUT,
+    CompanyFactory,
+    ProgrammeFactory,
+    company_admin,
+    hub_moderator,
+    secondary_contact,
+)
 
 
 def recipients(kind_fragment=None):
@@ -49,7 +39,9 @@ def act(api_client, on_commit, user, path, data=None):
 
 @pytest.mark.django_db
 def test_secondary_contact_offer_goes_through_admin_and_hub_to_publication(api_client, on_commit, people, client):
-    created = act(api_client, on_commit, people["author"], "/api/v1/offers", {**OFFER, "company": people["company"].pk})
+    created = act(
+        api_client, on_commit, people["author"], "/api/v1/offers", {**OFFER_INPUT, "company": people["company"].pk}
+    )
     assert created.status_code == 201, created.json()
     offer_id = created.json()["id"]
     assert created.json()["status"] == "draft"
@@ -88,7 +80,12 @@ def test_admin_offer_skips_the_company_step_and_the_lifecycle_continues(api_clie
         on_commit,
         people["admin"],
         "/api/v1/offers",
-        {**OFFER, "company": people["company"].pk, "target_programmes": [programme.pk], "target_countries": ["FR"]},
+        {
+            **OFFER_INPUT,
+            "company": people["company"].pk,
+            "target_programmes": [programme.pk],
+            "target_countries": ["FR"],
+        },
     )
     offer_id = created.json()["id"]
 
@@ -121,7 +118,7 @@ def test_admin_offer_skips_the_company_step_and_the_lifecycle_continues(api_clie
 @pytest.mark.django_db
 def test_request_changes_returns_the_offer_to_its_author_with_the_comment(api_client, on_commit, people):
     offer_id = act(
-        api_client, on_commit, people["author"], "/api/v1/offers", {**OFFER, "company": people["company"].pk}
+        api_client, on_commit, people["author"], "/api/v1/offers", {**OFFER_INPUT, "company": people["company"].pk}
     ).json()["id"]
     act(api_client, on_commit, people["author"], f"/api/v1/offers/{offer_id}/submit")
 
@@ -145,7 +142,7 @@ def test_request_changes_returns_the_offer_to_its_author_with_the_comment(api_cl
 @pytest.mark.django_db
 def test_illegal_transition_answers_409_and_changes_nothing(api_client, on_commit, people):
     offer_id = act(
-        api_client, on_commit, people["admin"], "/api/v1/offers", {**OFFER, "company": people["company"].pk}
+        api_client, on_commit, people["admin"], "/api/v1/offers", {**OFFER_INPUT, "company": people["company"].pk}
     ).json()["id"]
 
     response = act(api_client, on_commit, people["admin"], f"/api/v1/offers/{offer_id}/fill")
@@ -171,7 +168,9 @@ def test_bad_offer_gets_a_field_error_and_writes_nothing(api_client, people, cha
     api_client.force_authenticate(people["admin"])
     before = OfferPage.objects.count()
 
-    response = api_client.post("/api/v1/offers", {**OFFER, "company": people["company"].pk, **change}, format="json")
+    response = api_client.post(
+        "/api/v1/offers", {**OFFER_INPUT, "company": people["company"].pk, **change}, format="json"
+    )
 
     assert response.status_code == 400
     assert field in response.json()["errors"], response.json()

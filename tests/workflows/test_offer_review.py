@@ -9,6 +9,7 @@ from cms_pages.models import OfferPage
 from portal.exceptions import InvalidTransition
 from portal.reference.choices import OfferStatus
 from tests.factories import (
+    OFFER_INPUT,
     CompanyFactory,
     HubFactory,
     ProgrammeFactory,
@@ -21,22 +22,6 @@ from tests.factories import (
 from workflows import offer_input, review, services
 
 S = OfferStatus
-OFFER = {
-    "title": "Stagiaire en qualité agro-industrie",
-    "internship_type": "insertion",
-    "mission": "Suivre la qualité de la production.",
-    "profile_sought": "Étudiant en agronomie, rigoureux.",
-    "study_level": "master",
-    "duration_weeks": 16,
-    "start_date": "2027-02-01",
-    "end_date": "2027-05-28",
-    "city": "Clapiers",
-    "country": "FR",
-    "sector": "10",
-    "keywords": ["qualité", "agroalimentaire"],
-    "remuneration": "600.00",
-    "places": 2,
-}
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +55,9 @@ def notices(response) -> list[str]:
 
 
 def submitted_offer(people, **changes):
-    offer = services.create_offer(people["company"], offer_input.validate({**OFFER, **changes}), by=people["author"])
+    offer = services.create_offer(
+        people["company"], offer_input.validate({**OFFER_INPUT, **changes}), by=people["author"]
+    )
     services.submit_offer(offer, by=people["author"])
     return OfferPage.objects.get(pk=offer.pk)
 
@@ -139,7 +126,7 @@ def test_people_who_do_not_work_on_an_offline_offer_get_a_404(client, people, ou
 
 @pytest.mark.django_db
 def test_hub_moderator_sees_no_draft_but_reads_what_awaits_the_hub(client, people):
-    draft = services.create_offer(people["company"], offer_input.validate(OFFER), by=people["author"])
+    draft = services.create_offer(people["company"], offer_input.validate(OFFER_INPUT), by=people["author"])
     waiting = submitted_offer(people)
     services.approve_offer(waiting, by=people["admin"])
     client.force_login(people["moderator"])
