@@ -3,16 +3,30 @@
 Kept apart from the views: DRF reads this module while it defines its own `APIView`.
 """
 
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef
 from rest_framework import authentication
 from rest_framework.authtoken.models import Token
+
+from portal.accounts.models import organisation_roles_q
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, reading the person with their token as a session reads them
-    (`User.objects.for_request`: with their student record), in one query."""
+    (`User.objects.for_request`: with their student record and whether they hold a role in an organisation), in one
+    query."""
 
     def authenticate_credentials(self, key):
-        token = Token.objects.select_related("user", "user__student").filter(key=key).first()
+        token = (
+            Token.objects.select_related("user", "user__student")
+            .annotate(
+                has_organisation_roles=ExpressionWrapper(
+                    organisation_roles_q(OuterRef("user_id")), output_field=BooleanField()
+                )
+            )
+            .filter(key=key)
+            .first()
+        )
         if token is None or not token.user.is_active:
             return super().authenticate_credentials(key)  # refused by DRF itself, in its own words
+        token.user.has_organisation_roles = token.has_organisation_roles
         return (token.user, token)

@@ -397,20 +397,21 @@ class OfferListView(APIView):
         operation_id="offers_search",
     )
     def get(self, request):
-        # The public's answers are kept whole until the offers change (`cms_pages.search_cache`), by address: only
-        # those made of the search's own parameters, so that parameters of no meaning cannot fill the cache.
-        public, address, language = (
-            access.offers.sees_what_the_public_sees(request.user)
-            and set(request.query_params) <= KEPT_SEARCH_PARAMETERS,
+        # The answers to an audience many people share (the public, a programme's students) are kept whole until the
+        # offers change (`cms_pages.search_cache`), by address: only those made of the search's own parameters, so
+        # that parameters of no meaning cannot fill the cache.
+        audience, address, language = (
+            access.offers.audience_key(request.user),
             request.build_absolute_uri(),
             get_language() or "",
         )
-        if public and (kept := search_cache.kept_answer(address, language)) is not None:
+        kept_whole = audience is not None and set(request.query_params) <= KEPT_SEARCH_PARAMETERS
+        if kept_whole and (kept := search_cache.kept_answer(address, language, audience)) is not None:
             return Response(kept)
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
-        found = search_offers(request.user, form.cleaned_data)
+        found = search_offers(request.user, form.cleaned_data, audience=audience)
         paginator = self.pagination_class()
         page = paginator.paginate_counted(found.results, found.count, request, view=self)
         response = paginator.get_paginated_response(
@@ -418,8 +419,8 @@ class OfferListView(APIView):
         )
         response.data["facets"] = found.facets
         response.data["ordering"] = found.ordering
-        if public:
-            search_cache.keep_answer(address, language, response.data)
+        if kept_whole:
+            search_cache.keep_answer(address, language, audience, response.data)
         return response
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})

@@ -10,7 +10,8 @@ result shows) and its keywords.
 What the public finds (no targeting of their own) is the same for all of them until the offers change: its total,
 its facets and the ids of its first `FIRST_RESULTS_KEPT` results, in order, are kept in the cache
 (`cms_pages.search_cache`), and a page among those is then one query by primary key, whatever the number of offers
-the search matched and however costly its ranking.
+the search matched and however costly its ranking. What the students of one programme find is the same for all of
+them too (`access.offers.audience_key`): its total and its facets are kept for them.
 """
 
 from __future__ import annotations
@@ -302,13 +303,21 @@ def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
     return offers, ordering
 
 
-def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
+# `search_offers` reads the audience of the person searching itself unless told it.
+_READ_IT = object()
+
+
+def search_offers(user, data: dict, *, with_facets: bool = True, audience=_READ_IT) -> OfferSearch:
     """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them.
 
-    For the public, the number, the facets and the order of the first results come from the cache when the same
-    search was made since the offers last changed; the search's own query is then built only for a page past them."""
-    if with_facets and access.offers.sees_what_the_public_sees(user):
-        return _kept_search(user, data)
+    For an audience many people share (`access.offers.audience_key`: the public, a programme's students), the number
+    and the facets come from the cache when the same search was made since the offers last changed, and for the
+    public the order of the first results too; the search's own query is then built only for a page past them (for
+    the students, for the page asked for)."""
+    if audience is _READ_IT:
+        audience = access.offers.audience_key(user) if with_facets else None
+    if with_facets and audience is not None:
+        return _kept_search(user, data, audience)
     offers, ordering = matching_offers(user, data)
     listed = offers.for_listing().only(*LISTED_FIELDS)
     if not with_facets:
@@ -317,16 +326,21 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     return OfferSearch(query=lambda: listed, facets=facets, ordering=ordering, count=count)
 
 
-def _kept_search(user, data: dict) -> OfferSearch:
-    """`search_offers` for the public: what the cache keeps of the search, computed and kept when it has none."""
+def _kept_search(user, data: dict, audience: str) -> OfferSearch:
+    """`search_offers` for an audience many people share: what the cache keeps of the search, computed and kept when
+    it has none. The public's searches keep the order of their first results as well (one query more for the first
+    visitor; then each page of them is read by id, however costly the ranking); a programme's students, fewer to make
+    the same search, read their page with the search's own query."""
     criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
-    criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data))
+    criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data), audience=audience)
     search_key = search_cache.key(get_language() or "fr", criteria)
     found = search_cache.kept(search_key)
     if found is None:
         offers, _ordering_applied = matching_offers(user, data)
         count, facets = facet_counts(offers)
-        ids = list(offers.values_list("pk", flat=True)[:FIRST_RESULTS_KEPT]) if count else []
+        ids = None
+        if audience == access.offers.PUBLIC_AUDIENCE:
+            ids = list(offers.values_list("pk", flat=True)[:FIRST_RESULTS_KEPT]) if count else []
         found = {"count": count, "facets": facets, "ids": ids}
         search_cache.keep(search_key, found)
     return OfferSearch(
@@ -335,5 +349,5 @@ def _kept_search(user, data: dict) -> OfferSearch:
         ordering=criteria["ordering"],
         count=found["count"],
         first_ids=found["ids"],
-        by_id=searchable(user).for_listing().only(*LISTED_FIELDS),
+        by_id=None if found["ids"] is None else searchable(user).for_listing().only(*LISTED_FIELDS),
     )

@@ -2,7 +2,8 @@
 
 What a search finds for the public (anyone without targeting of their own: the visitors who are not signed in, or
 whose account is inactive) is the same for every one of them until an offer, a page above it, a view restriction or
-a keyword changes: its total, its facets, the order of its first results, and the API's whole answer.
+a keyword changes: its total, its facets, the order of its first results, and the API's whole answer. So is what it
+finds for the students of one programme (`access.offers.audience_key`): its total, its facets and the API's answer.
 `cms_pages.search` and the API keep them in the cache under the current *generation* of the offers, a token that
 every such change replaces (`offers_changed`: the signals received in `cms_pages.signals`, and the writes that send
 none). A search of an older generation is never asked for again and leaves the cache with its timeout.
@@ -63,11 +64,11 @@ def keep(search_key: str, found: dict) -> None:
     cache.set(search_key, found, timeout=KEPT_FOR)
 
 
-def kept_answer(address: str, language: str) -> dict | None:
-    """The answer the API gave the public at `address` (the whole URL: the page, its size and its links depend on
-    it) in `language`, if the offers did not change since."""
-    return cache.get(f"offers:answer:{generation()}:{_digest(language, address)}")
+def kept_answer(address: str, language: str, audience: str) -> dict | None:
+    """The answer the API gave `audience` (`access.offers.audience_key`) at `address` (the whole URL: the page, its
+    size and its links depend on it) in `language`, if the offers did not change since."""
+    return cache.get(f"offers:answer:{generation()}:{_digest(language, audience, address)}")
 
 
-def keep_answer(address: str, language: str, answer: dict) -> None:
-    cache.set(f"offers:answer:{generation()}:{_digest(language, address)}", answer, timeout=KEPT_FOR)
+def keep_answer(address: str, language: str, audience: str, answer: dict) -> None:
+    cache.set(f"offers:answer:{generation()}:{_digest(language, audience, address)}", answer, timeout=KEPT_FOR)

@@ -24,7 +24,13 @@ from portal.access.organisations import (
     RECEIVE_SPONTANEOUS_APPLICATIONS,
     VIEW_COMPANY_OFFERS,
 )
-from portal.accounts.models import Membership, OfferUserPermission, OrganisationUserPermission
+from portal.accounts.models import (
+    Membership,
+    OfferUserPermission,
+    OrganisationUserPermission,
+    User,
+    organisation_roles_q,
+)
 from portal.exceptions import InvalidTransition, NotVisible
 from portal.followup.models import Internship
 from portal.reference.choices import OfferStatus
@@ -150,10 +156,29 @@ def audience_q(user) -> Q:
     return audience
 
 
-def sees_what_the_public_sees(user) -> bool:
-    """Whether `user` finds the offers any visitor finds, no more (no targeting admits them, no company's lists): a
-    visitor, or an account that is not signed in or not active."""
-    return not is_active(user)
+PUBLIC_AUDIENCE = "public"
+
+
+def audience_key(user) -> str | None:
+    """A name for the offers `audience_q` admits `user` to, shared by every person it admits to the same offers, so
+    that what one of them finds may be kept for all: the public's (a visitor, an account not signed in or not
+    active); a programme's, for a student with no role in any organisation (the targeting reads their school, its
+    country and their programme alone); None for anyone else (a company's people find their own lists too).
+
+    No query when the person was read for the request (`User.objects.for_request`), one otherwise."""
+    if not is_active(user):
+        return PUBLIC_AUDIENCE
+    if user.is_superuser:
+        return None
+    student = getattr(user, "student", None)
+    if student is None:
+        return None
+    roles = getattr(user, "has_organisation_roles", None)
+    if roles is None:
+        roles = User.objects.filter(organisation_roles_q(OuterRef("pk")), pk=user.pk).exists()
+    if roles:
+        return None
+    return f"students:{student.school_id}:{student.programme_id}"
 
 
 def searchable_q(user) -> Q:

@@ -14,11 +14,23 @@ The object permissions are stored in guardian's tables with direct foreign keys 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from portal.reference.choices import StudyLevel
+
+
+def organisation_roles_q(user) -> Q:
+    """Whether a person (`user`: an account, or `OuterRef` to one) holds a role in an organisation: a company
+    contact's membership, or an object permission on an organisation (its administrators, hub moderators, school
+    staff) or on an offer (its author)."""
+    return (
+        Q(Exists(Membership.objects.filter(user=user)))
+        | Q(Exists(OrganisationUserPermission.objects.filter(user=user)))
+        | Q(Exists(OfferUserPermission.objects.filter(user=user)))
+    )
 
 
 class UserManager(BaseUserManager):
@@ -50,8 +62,12 @@ class UserManager(BaseUserManager):
 
     def for_request(self):
         """A person as each request reads them: with their student record (absent for everybody else), which the
-        offers' targeting reads, in the same query."""
-        return self.select_related("student")
+        offers' targeting reads, and whether they hold a role in an organisation (`has_organisation_roles`), which
+        tells the offer search whether what they find is their programme's (`access.offers.audience_key`), in the
+        same query."""
+        return self.select_related("student").annotate(
+            has_organisation_roles=ExpressionWrapper(organisation_roles_q(OuterRef("pk")), output_field=BooleanField())
+        )
 
 
 class User(AbstractUser):

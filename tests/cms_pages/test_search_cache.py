@@ -8,12 +8,16 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from cms_pages import search, search_cache
 from cms_pages.models import OfferPage
+from portal.accounts.models import Membership
 from portal.demo.bulk import PageWriter
 from portal.reference.choices import OfferStatus
 from tests.factories import (
@@ -343,3 +347,67 @@ def test_a_new_keyword_keeps_the_kept_searches_a_renamed_one_forgets_them(api_cl
     tag.name = "renommé"
     tag.save()
     assert search_cache.generation() != before
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_the_students_of_one_programme_share_their_kept_searches(api_client, company, django_assert_num_queries):
+    """An offer targeted to a programme: its students find it, the search kept for them all; the public and the
+    students of another programme of the same school do not."""
+    programme = ProgrammeFactory(organisation=SchoolFactory(country_id="FR"))
+    neighbours = ProgrammeFactory(organisation=programme.organisation)
+    live_offer(company, "Stage pour tous", minutes_ago=2)
+    reserved = live_offer(company, "Stage du programme", minutes_ago=1)
+    reserved.target_programmes.add(programme)
+    reserved.save_revision().publish()
+    first, second, other = student(programme), student(programme), student(neighbours)
+
+    second_reader = token_client(second)
+
+    assert found(token_client(first))["titles"] == ["Stage du programme", "Stage pour tous"]
+    with django_assert_num_queries(1):  # the person with their token: the answer was kept for the programme
+        shared = found(second_reader)
+    assert shared["titles"] == ["Stage du programme", "Stage pour tous"]
+    assert found(token_client(other))["titles"] == ["Stage pour tous"]
+    assert found(api_client)["titles"] == ["Stage pour tous"]
+
+    # On the search page too (a session): the count and the facets kept for the programme, the page read afresh.
+    page = Client()
+    page.force_login(second)
+    response = page.get("/offres/")
+    assert response.context["offers"].paginator.count == 2
+    assert found(second_reader, page=1)["count"] == 2
+
+
+def test_a_kept_search_of_a_programme_s_students_follows_the_offers(company):
+    programme = ProgrammeFactory(organisation=SchoolFactory(country_id="FR"))
+    reader = token_client(student(programme))
+    live_offer(company, "Stage pour tous")
+    assert found(reader)["count"] == 1
+
+    added = live_offer(company, "Stage du programme", minutes_ago=1)
+    added.target_programmes.add(programme)
+    added.save_revision().publish()
+
+    assert found(reader)["titles"] == ["Stage du programme", "Stage pour tous"]
+
+
+@pytest.mark.parametrize("first", ["the company's contact", "their fellow student"])
+def test_a_student_who_is_a_company_s_contact_has_searches_of_their_own(company, first):
+    """A colleague's offer targeted elsewhere is in a contact's lists: never in what their programme finds."""
+    programme = ProgrammeFactory(organisation=SchoolFactory(country_id="FR"))
+    contact, fellow = student(programme), student(programme)
+    Membership.objects.create(user=contact, organisation=company, role=Membership.Role.SECONDARY)
+    live_offer(company, "Stage pour tous", minutes_ago=2)
+    elsewhere = live_offer(company, "Stage pour la Tunisie", minutes_ago=1)
+    elsewhere.target_countries.set(["TN"])
+    elsewhere.save_revision().publish()
+    readers = {"the company's contact": token_client(contact), "their fellow student": token_client(fellow)}
+    expected = {"the company's contact": 2, "their fellow student": 1}
+
+    for name in sorted(readers, key=lambda name: name != first):
+        assert found(readers[name])["count"] == expected[name]

@@ -36,8 +36,9 @@ SEARCH_PAGE = "/offres/"
 #   against the reference tables held in memory. For the public, a first search also reads the ids of its first
 #   results (kept with its counts, `cms_pages.search_cache`) and its page by their ids: 3; the same search again
 #   reads that page only.
-# - Signed in, one more: the person with their student record (the targeting reads it), in one query whether they
-#   come with the session (read from the cache) or with a token.
+# - Signed in, the person with their student record (the targeting reads it) and whether they hold a role in an
+#   organisation (a programme's students share their kept searches), in one query whether they come with the session
+#   (read from the cache) or with a token; then the aggregate and the page (a programme's students keep no ids).
 SEARCH_API_MAX_QUERIES = {"anonymous": 3, "student": 3, "token": 3}
 # - The search page: the site with its root page, the home page, the offer index with its own fields (one query),
 #   then the API's two; the form's lists of sectors and countries come from memory.
