@@ -115,6 +115,16 @@ def _targets(field_name: str):
     return getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("pk"))
 
 
+def _admits(field_name: str, **theirs) -> Q:
+    """The offers whose target list `field_name` is empty or holds `theirs`: those with no entry in a list that does
+    not hold it."""
+    targets = getattr(OfferPage, field_name).through.objects
+    not_holding_theirs = targets.filter(offerpage=OuterRef("pk")).filter(
+        ~Exists(targets.filter(offerpage=OuterRef("offerpage"), **theirs))
+    )
+    return ~Exists(not_holding_theirs)
+
+
 def untargeted_q() -> Q:
     return (
         ~Exists(_targets("target_countries"))
@@ -131,28 +141,26 @@ def audience_q(user) -> Q:
     their school's country, their school and their programme. The company's own people always are: those who
     work on the offer and the members of its company (`company_lists_q`).
     """
-    untargeted = untargeted_q()
     if not is_active(user):
-        return untargeted
-    audience = untargeted | company_lists_q(user)
+        return untargeted_q()
     student = getattr(user, "student", None)
-    if student is not None:
+    if student is None:
+        audience = untargeted_q()
+    else:
+        # Each list admits the student when it is empty or holds theirs: three conditions the database joins once
+        # each, as it does the public's (an OR of subqueries would be asked offer by offer). An untargeted offer has
+        # every list empty: the student's part holds it already.
         # The school's country in the same statement: the school itself is not read.
         school_country = OrganisationPage.objects.filter(pk=student.school_id).values("country_id")
-        audience |= (
-            (
-                ~Exists(_targets("target_countries"))
-                | Exists(_targets("target_countries").filter(country_id__in=school_country))
-            )
-            & (
-                ~Exists(_targets("target_organisations"))
-                | Exists(_targets("target_organisations").filter(organisationpage_id=student.school_id))
-            )
-            & (
-                ~Exists(_targets("target_programmes"))
-                | Exists(_targets("target_programmes").filter(programme_id=student.programme_id))
-            )
+        audience = (
+            _admits("target_countries", country_id__in=school_country)
+            & _admits("target_organisations", organisationpage_id=student.school_id)
+            & _admits("target_programmes", programme_id=student.programme_id)
         )
+    # A person read for the request knows whether they hold a role in an organisation: without one, no company's
+    # lists hold anything for them, and their part of the query (four subqueries, one join) is left out.
+    if user.is_superuser or getattr(user, "has_organisation_roles", True):
+        audience |= company_lists_q(user)
     return audience
 
 

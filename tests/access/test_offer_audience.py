@@ -5,9 +5,12 @@ no role in any organisation. Anyone else (a company's people, a hub's moderators
 student who is also a company contact) finds offers of their own and gets no key.
 """
 
+import itertools
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from cms_pages.models import OfferPage
 from portal import access
 from portal.access.offers import PUBLIC_AUDIENCE, audience_key
 from portal.accounts.models import Membership, User
@@ -96,3 +99,39 @@ def test_the_key_of_a_person_read_otherwise_costs_one_query_more(programme, djan
 
     with django_assert_num_queries(1):
         assert audience_key(person).startswith("students:")
+
+
+# Each target list of an offer, as seen by one student: empty, holding theirs alone, holding another entry alone, or
+# both.
+LIST_STATES = ("empty", "theirs", "another", "both")
+
+
+def test_a_student_is_admitted_when_every_list_is_empty_or_holds_theirs(programme):
+    """Every combination of the three lists (64 offers), for a student with no role and for one who is a company's
+    contact elsewhere (the company's lists add nothing here): the rule in the database is the rule in words."""
+    school = programme.organisation
+    other_school = SchoolFactory(country_id="BE")
+    other_programme = ProgrammeFactory(organisation=school)
+    company = CompanyFactory()
+    entries = {
+        "target_countries": ("FR", "BE"),
+        "target_organisations": (school, other_school),
+        "target_programmes": (programme, other_programme),
+    }
+    expected = set()
+    for index, states in enumerate(itertools.product(LIST_STATES, repeat=3)):
+        offer = OfferFactory(parent=company, title=f"Stage {index}", live=True)
+        for (field_name, (theirs, another)), state in zip(entries.items(), states, strict=True):
+            chosen = {"empty": [], "theirs": [theirs], "another": [another], "both": [theirs, another]}[state]
+            getattr(offer, field_name).set(chosen)
+        offer.save()
+        if all(state != "another" for state in states):
+            expected.add(offer.pk)
+    plain, contact = student(programme), student(programme)
+    Membership.objects.create(user=contact, organisation=CompanyFactory(), role=Membership.Role.SECONDARY)
+
+    for person in (plain, contact):
+        reader = as_read_for_a_request(person)
+        admitted = set(OfferPage.objects.filter(access.offers.audience_q(reader)).values_list("pk", flat=True))
+        assert admitted == expected
+    assert len(expected) == 27  # 3 admitting states for each of the 3 lists
