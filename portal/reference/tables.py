@@ -80,6 +80,11 @@ def sector_names() -> dict[str, str]:
     return dict(_listed("sector names", lambda: [(sector.code, sector.label) for sector in _rows(Sector)]))
 
 
+def by_code(model: type[LabelledCode]) -> dict[str, LabelledCode]:
+    """{code: row} of `model` (`Country` or `Sector`): the rows held, shared by every reader (never to be changed)."""
+    return {row.code: row for row in _rows(model)}
+
+
 def country_names() -> dict[str, str]:
     """{code: name} of every country in the active language."""
     return dict(country_choices())

@@ -1149,3 +1149,28 @@ def test_words_are_found_without_their_accents(client, company):
     found = client.get(SEARCH_API, {"q": "developpeur integrer"}).json()
 
     assert [row["title"] for row in found["results"]] == ["Développeur d'applications"]
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "student"])
+def test_a_page_of_results_takes_its_countries_and_sectors_from_memory(
+    client, company, reader, django_assert_max_num_queries
+):
+    """The reference tables are held by the process: the statements of a search join neither, and the results and
+    the cards still name the country and the sector in the reader's language."""
+    if reader == "student":
+        client.force_login(student(ProgrammeFactory(organisation=SchoolFactory(country_id="FR"))))
+    live_offer(company, "Stage juridique", country_id="TN", sector_id="69")
+    # The process reads the reference tables and the site's root paths once.
+    client.get(SEARCH_API, {"ordering": "start_date"})
+    client.get(SEARCH_PAGE, {"ordering": "start_date"})
+    tunisia, legal = Country.objects.get(code="TN"), Sector.objects.get(code="69")
+
+    with django_assert_max_num_queries(SEARCH_API_MAX_QUERIES) as api_statements:
+        (shown,) = client.get(SEARCH_API, {"q": "juridique"}).json()["results"]
+    with django_assert_max_num_queries(SEARCH_PAGE_MAX_QUERIES) as page_statements:
+        card = client.get(SEARCH_PAGE, {"q": "juridique", "ordering": "newest"}).content.decode()
+
+    assert (shown["country_label"], shown["sector_label"]) == (tunisia.label, legal.label)
+    assert "Stage juridique" in card and f", {tunisia.label}</span>" in card
+    statements = [query["sql"] for query in [*api_statements.captured_queries, *page_statements.captured_queries]]
+    assert not [sql for sql in statements if '"reference_country"' in sql or '"reference_sector"' in sql]
