@@ -334,7 +334,7 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
     criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
     criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data), audience=audience)
     search_key = search_cache.key(get_language() or "fr", criteria)
-    found = search_cache.kept(search_key)
+    found, offers = search_cache.kept(search_key), None
     if found is None:
         offers, _ordering_applied = matching_offers(user, data)
         count, facets = facet_counts(offers)
@@ -344,7 +344,10 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
         found = {"count": count, "facets": facets, "ids": ids}
         search_cache.keep(search_key, found)
     return OfferSearch(
-        query=lambda: matching_offers(user, data)[0].for_listing().only(*LISTED_FIELDS),
+        # The search's own query, built once per request: the one just counted, if it was.
+        query=lambda: (
+            (offers if offers is not None else matching_offers(user, data)[0]).for_listing().only(*LISTED_FIELDS)
+        ),
         facets=found["facets"],
         ordering=criteria["ordering"],
         count=found["count"],
