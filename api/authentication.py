@@ -3,11 +3,11 @@
 Kept apart from the views: DRF reads this module while it defines its own `APIView`.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef
+from django.db.models import OuterRef
 from rest_framework import authentication
 from rest_framework.authtoken.models import Token
 
-from portal.accounts.models import organisation_roles_q
+from portal.accounts.models import has_organisation_roles
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -18,11 +18,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         token = (
             Token.objects.select_related("user", "user__student")
-            .annotate(
-                has_organisation_roles=ExpressionWrapper(
-                    organisation_roles_q(OuterRef("user_id")), output_field=BooleanField()
-                )
-            )
+            .annotate(has_organisation_roles=has_organisation_roles(OuterRef("user_id")))
             .filter(key=key)
             .first()
         )

@@ -411,7 +411,7 @@ class OfferListView(APIView):
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
-        found = search_offers(request.user, form.cleaned_data, audience=audience)
+        found = search_offers(request.user, form.cleaned_data)
         paginator = self.pagination_class()
         page = paginator.paginate_counted(found.results, found.count, request, view=self)
         response = paginator.get_paginated_response(

@@ -303,20 +303,15 @@ def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
     return offers, ordering
 
 
-# `search_offers` reads the audience of the person searching itself unless told it.
-_READ_IT = object()
-
-
-def search_offers(user, data: dict, *, with_facets: bool = True, audience=_READ_IT) -> OfferSearch:
+def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them.
 
     For an audience many people share (`access.offers.audience_key`: the public, a programme's students), the number
     and the facets come from the cache when the same search was made since the offers last changed, and for the
     public the order of the first results too; the search's own query is then built only for a page past them (for
     the students, for the page asked for)."""
-    if audience is _READ_IT:
-        audience = access.offers.audience_key(user) if with_facets else None
-    if with_facets and audience is not None:
+    audience = access.offers.audience_key(user) if with_facets else None
+    if audience is not None:
         return _kept_search(user, data, audience)
     offers, ordering = matching_offers(user, data)
     listed = offers.for_listing().only(*LISTED_FIELDS)

@@ -118,11 +118,8 @@ def _targets(field_name: str):
 def _admits(field_name: str, **theirs) -> Q:
     """The offers whose target list `field_name` is empty or holds `theirs`: those with no entry in a list that does
     not hold it."""
-    targets = getattr(OfferPage, field_name).through.objects
-    not_holding_theirs = targets.filter(offerpage=OuterRef("pk")).filter(
-        ~Exists(targets.filter(offerpage=OuterRef("offerpage"), **theirs))
-    )
-    return ~Exists(not_holding_theirs)
+    holding_theirs = getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("offerpage"), **theirs)
+    return ~Exists(_targets(field_name).filter(~Exists(holding_theirs)))
 
 
 def untargeted_q() -> Q:

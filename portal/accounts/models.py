@@ -33,6 +33,11 @@ def organisation_roles_q(user) -> Q:
     )
 
 
+def has_organisation_roles(user) -> ExpressionWrapper:
+    """`organisation_roles_q` as a column a query of people (or of their tokens) reads with them."""
+    return ExpressionWrapper(organisation_roles_q(user), output_field=BooleanField())
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -65,9 +70,7 @@ class UserManager(BaseUserManager):
         offers' targeting reads, and whether they hold a role in an organisation (`has_organisation_roles`), which
         tells the offer search whether what they find is their programme's (`access.offers.audience_key`), in the
         same query."""
-        return self.select_related("student").annotate(
-            has_organisation_roles=ExpressionWrapper(organisation_roles_q(OuterRef("pk")), output_field=BooleanField())
-        )
+        return self.select_related("student").annotate(has_organisation_roles=has_organisation_roles(OuterRef("pk")))
 
 
 class User(AbstractUser):

@@ -115,6 +115,7 @@ def test_production_shape_applications_and_moderation_at_once_each_write_and_ema
             for user, offer in zip(creators, created, strict=True)
         ],
         *[apply(portal, people, student, people.offers[1].pk, n) for n, student in enumerate(students)],
+        lambda: api.get("offers?q=assistant", token=people.token(students[0])),
         lambda: portal.get("/offres/"),
         lambda: portal.get("/offres/?q=developpeur"),
         lambda: api.get("offers?q=assistant"),
@@ -147,6 +148,7 @@ def test_production_shape_applications_and_moderation_at_once_each_write_and_ema
     stylesheet = re.search(r'href="(/static/css/[^"]+\.[0-9a-f]{12}\.css)"', second[-3].body.decode()).group(1)
     third = at_once(
         *[apply(portal, people, student, created[n % OFFERS], n) for n, student in enumerate(students)],
+        lambda: api.get("offers?q=assistant", token=people.token(students[-1])),
         lambda: portal.get("/offres/?q=assistant"),
         lambda: portal.get(stylesheet),
         lambda: api.get("offers?q=assistant"),
@@ -157,6 +159,9 @@ def test_production_shape_applications_and_moderation_at_once_each_write_and_ema
     # The public search read before the publications (and kept by the worker that answered it, in the cache the
     # workers share) finds the new offers at once, whichever worker answers
     assert third[-1].json()["count"] == second[-1].json()["count"] + OFFERS
+    # So does the search of the programme's students, kept for them all (read by one, then by another)
+    programme_before, programme_after = second[OFFERS + len(students)], third[len(students)]
+    assert programme_after.json()["count"] == programme_before.json()["count"] + OFFERS
 
     # Then the consumers send every e-mail the writes recorded, and the mail server has each exactly once
     wait_until(
