@@ -420,6 +420,8 @@ def test_wizard_can_be_completed_with_the_keyboard_alone(page, hub):
     # Then the contacts screen comes; a contact is added, Space ticks their right, Enter goes on
     expect(step_heading(page, 2)).to_be_visible()
     assert page.url.endswith("#content")  # each following screen opens where the content starts
+    # The browser moves focus to the content once the screen is rendered; Tab starts from there.
+    expect(main(page)).to_be_focused()
     tab_to(page, lookup_link(page))
     first = form.get_by_role("group", name="Contact 1")
     tab_to(page, field(first, "Prénom"), text="Valentin")
@@ -434,6 +436,7 @@ def test_wizard_can_be_completed_with_the_keyboard_alone(page, hub):
     # Then the activity screen comes; the lists are chosen by typing, the Next button by Enter
     expect(step_heading(page, 3)).to_be_visible()
     assert page.url.endswith("#content")
+    expect(main(page)).to_be_focused()
     tab_to(page, lookup_link(page))
     tab_to(page, field(form, "Secteur d'activité"), text="62")
     expect(field(form, "Secteur d'activité")).to_have_value("62")
@@ -449,6 +452,7 @@ def test_wizard_can_be_completed_with_the_keyboard_alone(page, hub):
     # Then the terms screen comes; Space accepts them, Enter on the button registers
     expect(step_heading(page, 4)).to_be_visible()
     assert page.url.endswith("#content")
+    expect(main(page)).to_be_focused()
     tab_to(page, lookup_link(page))
     tab_to(page, form.get_by_role("link", name="conditions générales d’utilisation (nouvel onglet)"))
     accept = field(form, "J'accepte les conditions générales d'utilisation du portail")
