@@ -138,6 +138,14 @@ DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'p
 _SERVER_DATABASE = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60" if _SERVER_DATABASE else "0"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = _SERVER_DATABASE
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's tables and indexes are read from memory or SSD, where a random read costs about what a sequential
+    # one does: PostgreSQL's default (4, for spinning disks) made the planner read every search entry rather than the
+    # few pages of a common word's bitmap (`cms_pages` 0012). Set per connection (no server privilege needed);
+    # `PG_RANDOM_PAGE_COST` changes it, empty for the server's own.
+    _random_page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+    if _random_page_cost:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(_random_page_cost)}"
 if not _SERVER_DATABASE:
     # The web server and the Huey consumer write to one file at the same time (`make run`).
     # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)
