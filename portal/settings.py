@@ -142,10 +142,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The portal's tables and indexes are read from memory or SSD, where a random read costs about what a sequential
     # one does: PostgreSQL's default (4, for spinning disks) made the planner read every search entry rather than the
     # few pages of a common word's bitmap (`cms_pages` 0012). Set per connection (no server privilege needed);
-    # `PG_RANDOM_PAGE_COST` changes it, empty for the server's own.
+    # `PG_RANDOM_PAGE_COST` changes it, empty for the server's own; `options` given in `DATABASE_URL` are kept.
     _random_page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
     if _random_page_cost:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(_random_page_cost)}"
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_random_page_cost)}".strip()
 if not _SERVER_DATABASE:
     # The web server and the Huey consumer write to one file at the same time (`make run`).
     # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)
