@@ -3,9 +3,9 @@
 Full text (title, mission, keywords, company name), filters, ordering, facet counts beside the results, bad and
 hostile input, targeting, the offers that are not live, and the number of queries.
 
-The full-text engines differ (SQLite FTS5; PostgreSQL full text in the server's default configuration, English here,
-which stems words and drops stop words such as "and"): only what both do is asserted, with words that neither
-stemming nor stop words change. Every search is made on the page and through the API, which must agree.
+The full-text engines differ (SQLite FTS5; PostgreSQL full text in the portal's French configuration without accents,
+`cms_pages` 0004, which stems words and drops stop words such as "et"): only what both do is asserted, with words
+that neither stemming nor stop words change. Every search is made on the page and through the API, which must agree.
 """
 
 import datetime
