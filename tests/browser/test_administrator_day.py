@@ -18,6 +18,7 @@ from portal.recruitment.models import Application
 from portal.reference.choices import ApplicationStatus, OfferStatus
 from tests.browser.support import assert_accessible, browser_test, screenshot, sign_in
 from tests.factories import (
+    OFFER_INPUT,
     CompanyFactory,
     HubFactory,
     ProgrammeFactory,
@@ -33,17 +34,6 @@ from workflows import offer_input, services
 pytestmark = browser_test
 
 ENGLISH = "en-US"
-OFFER = {
-    "internship_type": "insertion",
-    "mission": "Suivre la qualité de la production.",
-    "profile_sought": "Étudiant en agronomie, rigoureux.",
-    "study_level": "master",
-    "duration_weeks": 16,
-    "start_date": "2027-02-01",
-    "city": "Clapiers",
-    "country": "FR",
-    "sector": "10",
-}
 WAITING = "Stagiaire en qualité agro-industrie"
 OFFLINE = "Assistant chef de projet e-santé"
 ONLINE = "Développeur Kotlin pour la santé connectée"
@@ -59,11 +49,11 @@ def day():
         company, can_create_offers=True, email="valentin@talos.example", first_name="Valentin", last_name="Bouquet"
     )
     moderator = hub_moderator(company.reference_hub, email="moderation@biowin.example")
-    waiting = services.create_offer(company, offer_input.validate({**OFFER, "title": WAITING}), by=contact)
+    waiting = services.create_offer(company, offer_input.validate({**OFFER_INPUT, "title": WAITING}), by=contact)
     services.submit_offer(waiting, by=contact)
     published = []
     for title in (OFFLINE, ONLINE):
-        offer = services.create_offer(company, offer_input.validate({**OFFER, "title": title}), by=admin)
+        offer = services.create_offer(company, offer_input.validate({**OFFER_INPUT, "title": title}), by=admin)
         services.submit_offer(offer, by=admin)
         services.approve_offer(OfferPage.objects.get(pk=offer.pk), by=moderator)
         published.append(OfferPage.objects.get(pk=offer.pk))
