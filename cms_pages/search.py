@@ -10,7 +10,8 @@ result shows) and its keywords.
 What the public finds (no targeting of their own) is the same for all of them until the offers change: its total,
 its facets and the ids of its first `FIRST_RESULTS_KEPT` results, in order, are kept in the cache
 (`cms_pages.search_cache`), and a page among those is then one query by primary key, whatever the number of offers
-the search matched and however costly its ranking. What the students of one programme find is the same for all of
+the search matched and however costly its ranking; on PostgreSQL a search ranked by relevance sorts those ids in the
+statement that counts it, over the offers it reads once. What the students of one programme find is the same for all of
 them too (`access.offers.audience_key`): its total and its facets are kept for them.
 """
 
@@ -24,7 +25,7 @@ from functools import cached_property
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -259,16 +260,20 @@ def _facets_sql(offers: QuerySet) -> tuple[str, list]:
 def facet_counts(offers: QuerySet) -> tuple[int, dict[str, list[dict]]]:
     """The number of `offers` and {facet: [{"code", "label", "count"}]} over them, most frequent first: one query.
     The labels of the sectors and countries come from the reference tables held in memory."""
-    total, facets = 0, {facet: [] for facet in FACETS}
     try:
         sql, params = _facets_sql(offers)
     except EmptyResultSet:  # a filter that nothing can match (`.none()`): no query at all
-        return total, facets
+        return _read_facets([])
     # One query, even on PostgreSQL: no `SET LOCAL jit = off` around it as the CV book has (a transaction and a
     # statement more); where its plans pass `jit_above_cost`, turn JIT off for the database instead.
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return _read_facets(cursor.fetchall())
+
+
+def _read_facets(rows) -> tuple[int, dict[str, list[dict]]]:
+    """The total and the facets from the rows of `_facets_sql`: (grouping, code, count)."""
+    total, facets = 0, {facet: [] for facet in FACETS}
     labels = {"sector": tables.sector_names(), "country": tables.country_names()}
     for grouping, code, count in rows:
         facet = GROUPING_SETS[grouping]
@@ -282,6 +287,57 @@ def facet_counts(offers: QuerySet) -> tuple[int, dict[str, list[dict]]]:
     for terms in facets.values():
         terms.sort(key=lambda term: (-term["count"], term["code"]))
     return total, facets
+
+
+def _ranked_facets_sql(offers: QuerySet, first: int) -> tuple[str, list]:
+    """PostgreSQL: `_facets_sql` and the ids of the first `first` of `offers` in their order, in one statement.
+
+    For a search ranked by relevance: the offers found are read once (their text entries, their targeting), each
+    with its rank, then counted and their first `first` sorted among them. Read twice, as the count and the page of
+    a search are, they cost two index scans of the entries and a sort of the found entries' whole text vectors (on
+    disk past a few thousand). The last row holds the ids: (-1, NULL, NULL, ids)."""
+    keys, sort = {}, []
+    for number, term in enumerate(offers.query.order_by):
+        name = f"order_{number}"
+        if isinstance(term, str):
+            keys[name], descending = F(term.lstrip("-")), term.startswith("-")
+        else:
+            keys[name], descending = term.expression, term.descending
+        sort.append(f"{name} {'DESC' if descending else 'ASC'}")
+    columns = ("pk", "sector_id", "country_id", "internship_type", "study_level")
+    inner, params = offers.annotate(**keys).order_by().values(*columns, *keys).query.sql_with_params()
+    found = ", ".join(["id", *columns[1:], *keys])
+    sql = f"""
+        WITH found ({found}) AS MATERIALIZED ({inner})
+        SELECT GROUPING(sector_id, country_id, internship_type, study_level),
+               COALESCE(sector_id, country_id, internship_type, study_level), COUNT(*), NULL
+        FROM found
+        GROUP BY GROUPING SETS ((), (sector_id), (country_id), (internship_type), (study_level))
+        UNION ALL
+        SELECT -1, NULL, NULL, ARRAY(SELECT id FROM found ORDER BY {", ".join(sort)} LIMIT %s)
+    """
+    return sql, [*params, first]
+
+
+def counted_with_first_ids(offers: QuerySet, ordering: str, first: int) -> tuple[int, dict[str, list[dict]], list]:
+    """`facet_counts(offers)` and the ids of the first `first` of `offers`, in order.
+
+    A search ranked by relevance on PostgreSQL is counted and sorted in one statement (`_ranked_facets_sql`); any
+    other reads its first ids apart, in the order of an index (newest first, the start dates), which beats sorting
+    every offer found. No ids are read when none is found."""
+    if ordering == RELEVANCE and connection.vendor == "postgresql":
+        try:
+            sql, params = _ranked_facets_sql(offers, first)
+        except EmptyResultSet:
+            return (*_read_facets([]), [])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        total, facets = _read_facets(row[:3] for row in rows if row[0] != -1)
+        (ids,) = [row[3] for row in rows if row[0] == -1]
+        return total, facets, ids if total else []
+    total, facets = facet_counts(offers)
+    return total, facets, list(offers.values_list("pk", flat=True)[:first]) if total else []
 
 
 def _ordering(data: dict) -> str:
@@ -331,11 +387,11 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
     search_key = search_cache.key(get_language() or "fr", criteria)
     found, offers = search_cache.kept(search_key), None
     if found is None:
-        offers, _ordering_applied = matching_offers(user, data)
-        count, facets = facet_counts(offers)
-        ids = None
+        offers, ordering = matching_offers(user, data)
         if audience == access.offers.PUBLIC_AUDIENCE:
-            ids = list(offers.values_list("pk", flat=True)[:FIRST_RESULTS_KEPT]) if count else []
+            count, facets, ids = counted_with_first_ids(offers, ordering, FIRST_RESULTS_KEPT)
+        else:
+            (count, facets), ids = facet_counts(offers), None
         found = {"count": count, "facets": facets, "ids": ids}
         search_cache.keep(search_key, found)
     return OfferSearch(

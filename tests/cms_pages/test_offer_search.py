@@ -1208,3 +1208,37 @@ def test_the_planner_knows_how_many_offers_a_common_word_matches(company):
     [scan] = entries_scans(plan["Plan"])
     assert 20 <= scan["Plan Rows"] <= 80  # 40 offers match
     assert float(random_page_cost) == 1.1
+
+
+@pytest.mark.postgresql_only
+def test_a_search_by_relevance_is_counted_and_sorted_in_one_statement(company, django_assert_num_queries):
+    """On PostgreSQL a new search ranked by relevance reads the offers it finds once: their total, their facets and
+    the ids of its first results in the ranked order (ties newest created first), as the ranked query gives them."""
+    for number in range(6):
+        words = "robotique " * (1 + number % 3)
+        live_offer(company, f"Stage {number}", mission=f"Une mission de {words}.", sector_id="62" if number else "71")
+    live_offer(company, "Stage comptable", mission="Tenir la comptabilité.")
+    offers, ordering = offer_search.matching_offers(AnonymousUser(), {"q": "robotique"})
+    expected_ids = list(offers.values_list("pk", flat=True))
+    expected_total, expected_facets = offer_search.facet_counts(offers)
+
+    with django_assert_num_queries(1):
+        total, facets, first_ids = offer_search.counted_with_first_ids(offers, ordering, 4)
+
+    assert ordering == offer_search.RELEVANCE
+    assert (total, facets) == (expected_total, expected_facets) == (6, facets)
+    assert {term["code"]: term["count"] for term in facets["sector"]} == {"62": 5, "71": 1}
+    assert first_ids == expected_ids[:4]
+    # The ranks differ (one, two or three times the word) and tie within each group: the order is not the pages'.
+    assert first_ids != sorted(first_ids, reverse=True)
+
+
+@pytest.mark.postgresql_only
+def test_a_search_by_relevance_that_finds_nothing_reads_no_ids(company, django_assert_num_queries):
+    live_offer(company, "Stage comptable")
+    offers, ordering = offer_search.matching_offers(AnonymousUser(), {"q": "robotique"})
+
+    with django_assert_num_queries(1):
+        found = offer_search.counted_with_first_ids(offers, ordering, 4)
+
+    assert found == (0, {facet: [] for facet in offer_search.FACETS}, [])

@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -251,11 +252,16 @@ def test_offer_search_counts_in_sql_and_reads_only_the_page(api_client, company,
     aggregates = [sql for sql in reading_offers if "COUNT(*)" in sql]
     assert len(aggregates) == 1
     assert "GROUP BY" in aggregates[0]
-    # The order of the first results, kept: their ids only.
-    (ids,) = [sql for sql in reading_offers if f"LIMIT {search.FIRST_RESULTS_KEPT}" in sql]
-    assert ids.startswith('SELECT "cms_pages_offerpage"."page_ptr_id" AS "pk" FROM ')
+    # The order of the first results, kept: their ids only. Ranked by relevance on PostgreSQL, they are sorted in the
+    # aggregate's own statement, over the offers it counts.
+    ids = [sql for sql in reading_offers if f"LIMIT {search.FIRST_RESULTS_KEPT}" in sql]
+    if "q" in params and connection.vendor == "postgresql":
+        assert ids == aggregates
+    else:
+        (read_apart,) = ids
+        assert read_apart.startswith('SELECT "cms_pages_offerpage"."page_ptr_id" AS "pk" FROM ')
     # The rows: those of the page, by their ids, without the long texts a result does not show.
-    (rows,) = [sql for sql in reading_offers if sql not in (*aggregates, ids)]
+    (rows,) = [sql for sql in reading_offers if sql not in (*aggregates, *ids)]
     assert '"mission"' not in rows and '"profile_sought"' not in rows
     # Another page of the same search: its rows only, by their ids.
     assert [query["sql"].split(" IN (")[0] for query in kept.captured_queries] == [rows.split(" IN (")[0]]
