@@ -319,12 +319,15 @@ def _ranked_facets_sql(offers: QuerySet, first: int) -> tuple[str, list]:
     return sql, [*params, first]
 
 
-def counted_with_first_ids(offers: QuerySet, ordering: str, first: int) -> tuple[int, dict[str, list[dict]], list]:
+def counted_with_first_ids(
+    offers: QuerySet, ordering: str, first: int, *, only_sorted_with_count: bool = False
+) -> tuple[int, dict[str, list[dict]], list | None]:
     """`facet_counts(offers)` and the ids of the first `first` of `offers`, in order.
 
     A search ranked by relevance on PostgreSQL is counted and sorted in one statement (`_ranked_facets_sql`); any
     other reads its first ids apart, in the order of an index (newest first, the start dates), which beats sorting
-    every offer found. No ids are read when none is found."""
+    every offer found; with `only_sorted_with_count` it reads none (the ids are then None). No ids are read when none
+    is found."""
     if ordering == RELEVANCE and connection.vendor == "postgresql":
         try:
             sql, params = _ranked_facets_sql(offers, first)
@@ -337,6 +340,8 @@ def counted_with_first_ids(offers: QuerySet, ordering: str, first: int) -> tuple
         (ids,) = [row[3] for row in rows if row[0] == -1]
         return total, facets, ids if total else []
     total, facets = facet_counts(offers)
+    if only_sorted_with_count:
+        return total, facets, None
     return total, facets, list(offers.values_list("pk", flat=True)[:first]) if total else []
 
 
@@ -373,25 +378,33 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     listed = offers.for_listing().only(*LISTED_FIELDS)
     if not with_facets:
         return OfferSearch(query=lambda: listed, facets={}, ordering=ordering)
-    count, facets = facet_counts(offers)
-    return OfferSearch(query=lambda: listed, facets=facets, ordering=ordering, count=count)
+    # A search ranked by relevance gets its first ids with its count: its pages among them are read by id, not ranked
+    # again (a ranked page sorts every offer found with its text).
+    count, facets, ids = counted_with_first_ids(offers, ordering, FIRST_RESULTS_KEPT, only_sorted_with_count=True)
+    return OfferSearch(
+        query=lambda: listed,
+        facets=facets,
+        ordering=ordering,
+        count=count,
+        first_ids=ids,
+        by_id=None if ids is None else searchable(user).for_listing().only(*LISTED_FIELDS),
+    )
 
 
 def _kept_search(user, data: dict, audience: str) -> OfferSearch:
     """`search_offers` for an audience many people share: what the cache keeps of the search, computed and kept when
     it has none. The public's searches keep the order of their first results as well (one query more for the first
     visitor; then each page of them is read by id, however costly the ranking); a programme's students, fewer to make
-    the same search, read their page with the search's own query."""
+    the same search, read their page with the search's own query, but for the ids a ranked search's count sorted."""
     criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
     criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data), audience=audience)
     search_key = search_cache.key(get_language() or "fr", criteria)
     found, offers = search_cache.kept(search_key), None
     if found is None:
         offers, ordering = matching_offers(user, data)
-        if audience == access.offers.PUBLIC_AUDIENCE:
-            count, facets, ids = counted_with_first_ids(offers, ordering, FIRST_RESULTS_KEPT)
-        else:
-            (count, facets), ids = facet_counts(offers), None
+        count, facets, ids = counted_with_first_ids(
+            offers, ordering, FIRST_RESULTS_KEPT, only_sorted_with_count=audience != access.offers.PUBLIC_AUDIENCE
+        )
         found = {"count": count, "facets": facets, "ids": ids}
         search_cache.keep(search_key, found)
     return OfferSearch(

@@ -8,7 +8,9 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -411,3 +413,30 @@ def test_a_student_who_is_a_company_s_contact_has_searches_of_their_own(company,
 
     for name in sorted(readers, key=lambda name: name != first):
         assert found(readers[name])["count"] == expected[name]
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("reader", ["student", "contact"])
+def test_a_signed_in_search_by_relevance_reads_its_pages_by_id_in_the_ranked_order(company, reader, monkeypatch):
+    """On PostgreSQL the count of a search ranked by relevance sorts its first ids: a programme's student (whose
+    search is kept for the programme) and a company's contact (counted afresh) read each page among them by id, in
+    the ranked order, and the pages past them from the ranked query."""
+    monkeypatch.setattr(search, "FIRST_RESULTS_KEPT", 4)
+    for index in range(9):
+        words = "robotique " * (1 + index % 3)
+        live_offer(company, f"Stage {index}", minutes_ago=index, mission=f"Une mission de {words}.")
+    person = student() if reader == "student" else secondary_contact(company)
+    client = token_client(person)
+    expected, _ordering = search.matching_offers(AnonymousUser(), {"q": "robotique"})
+    expected_titles = [offer.title for offer in expected]
+
+    with CaptureQueriesContext(connection) as read:
+        pages = [found(client, q="robotique", page_size=3, page=number)["titles"] for number in (1, 2, 3)]
+
+    assert sum(pages, []) == expected_titles
+    assert len(expected_titles) == 9
+    ranked = [query["sql"] for query in read.captured_queries if "ts_rank" in query["sql"]]
+    # The count sorted the ids of the first four: page 1 is read by id; pages 2 and 3 reach past them.
+    assert "GROUPING" in ranked[0] and "LIMIT 4" in ranked[0]
+    ranked_pages = [sql for sql in ranked if "GROUPING" not in sql]
+    assert [sql.rsplit("LIMIT", 1)[1].strip() for sql in ranked_pages] == ["3 OFFSET 3", "3 OFFSET 6"]
