@@ -9,7 +9,7 @@ of them alike:
 - Wagtail API v2's listing of live offers with the fields of our search's results;
 - ours: `GET /api/v1/offers` (results and facets), with `q=assistant`, with filters, each as the public repeats it
   (kept: `cms_pages.search_cache`) and as a search never made before (`, new`); the same by the demo's student (whose
-  programme's students share what they find); the `/offres/` page; a
+  programme's students share what they find), and their search with words never made before; the `/offres/` page; a
   company workspace tab (the demo's company administrator, signed in); a student's applications
   (`GET /api/v1/applications`, the demo's student); the CV-book search (`GET /api/v1/cvbook`, the administrator).
 
@@ -99,6 +99,7 @@ def measures(who) -> list[Measure]:
         Measure("filtered, new", "/api/v1/offers?sector=62&country=BE&level=bachelor", json, first_time=True),
         Measure("student's search", "/api/v1/offers", student),
         Measure("student's search, new", "/api/v1/offers", student, first_time=True),
+        Measure("student's q=assistant, new", "/api/v1/offers?q=assistant", student, first_time=True),
         Measure("/offres/ page", "/offres/", {"Accept": "text/html"}),
         Measure("workspace tab", f"/espace/entreprises/{who.company_id}/offres/?tab=current", signed_in),
         Measure("student's applications", "/api/v1/applications", student),
