@@ -107,7 +107,16 @@ def top_up_company_offers(count: int) -> int:
     children = []
     # A page's slug is unique among its siblings (Wagtail routes by it): none of the company's taken twice.
     taken = set(company.get_children().values_list("slug", flat=True))
-    sources = OfferPage.objects.live().exclude(company=company).prefetch_related("keywords").order_by("pk")
+    # An offer copied by an earlier run is not copied again (by its slug): the company holds one copy of each, however
+    # many runs topped it up.
+    copied_slugs = {slug.split("-copie-")[0] for slug in taken if "-copie-" in slug}
+    sources = (
+        OfferPage.objects.live()
+        .exclude(company=company)
+        .exclude(slug__in=copied_slugs)
+        .prefetch_related("keywords")
+        .order_by("pk")
+    )
     for number, source in enumerate(sources[: count - held], start=1):
         slug = f"{source.slug}-copie-{number}"
         while slug in taken:
