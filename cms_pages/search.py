@@ -225,6 +225,13 @@ def filter_offers(offers: QuerySet, data: dict) -> QuerySet:
 # PostgreSQL counts the total and the four facets in one pass over the filtered offers (`GROUPING SETS`); `GROUPING()`
 # of the four columns tells which set a row counts: 15 the total, then each facet's own (its bit at 0).
 GROUPING_SETS = {15: "total", 7: "sector", 11: "country", 13: "internship_type", 14: "level"}
+# The total and the facets over `found`, as PostgreSQL counts them; the rows are (grouping, code, count).
+GROUPED_FOUND = """
+    SELECT GROUPING(sector_id, country_id, internship_type, study_level),
+           COALESCE(sector_id, country_id, internship_type, study_level), COUNT(*){more}
+    FROM {found}
+    GROUP BY GROUPING SETS ((), (sector_id), (country_id), (internship_type), (study_level))
+"""
 
 
 def _facets_sql(offers: QuerySet) -> tuple[str, list]:
@@ -235,13 +242,8 @@ def _facets_sql(offers: QuerySet) -> tuple[str, list]:
         offers.order_by().values("pk", "sector_id", "country_id", "internship_type", "study_level").query
     ).sql_with_params()
     if connection.vendor == "postgresql":
-        sql = f"""
-            SELECT GROUPING(sector_id, country_id, internship_type, study_level),
-                   COALESCE(sector_id, country_id, internship_type, study_level), COUNT(*)
-            FROM ({inner}) AS found (id, sector_id, country_id, internship_type, study_level)
-            GROUP BY GROUPING SETS ((), (sector_id), (country_id), (internship_type), (study_level))
-        """
-        return sql, list(params)
+        found = f"({inner}) AS found (id, sector_id, country_id, internship_type, study_level)"
+        return GROUPED_FOUND.format(more="", found=found), list(params)
     sql = f"""
         WITH found (id, sector_id, country_id, internship_type, study_level) AS ({inner})
         SELECT 15, '', COUNT(*) FROM found
@@ -309,10 +311,7 @@ def _ranked_facets_sql(offers: QuerySet, first: int) -> tuple[str, list]:
     found = ", ".join(["id", *columns[1:], *keys])
     sql = f"""
         WITH found ({found}) AS MATERIALIZED ({inner})
-        SELECT GROUPING(sector_id, country_id, internship_type, study_level),
-               COALESCE(sector_id, country_id, internship_type, study_level), COUNT(*), NULL
-        FROM found
-        GROUP BY GROUPING SETS ((), (sector_id), (country_id), (internship_type), (study_level))
+        {GROUPED_FOUND.format(more=", NULL", found="found")}
         UNION ALL
         SELECT -1, NULL, NULL, ARRAY(SELECT id FROM found ORDER BY {", ".join(sort)} LIMIT %s)
     """
@@ -345,6 +344,16 @@ def counted_with_first_ids(
     return total, facets, list(offers.values_list("pk", flat=True)[:first]) if total else []
 
 
+def _listed(offers: QuerySet) -> QuerySet:
+    """`offers` with the columns a result shows and the joins of a list."""
+    return offers.for_listing().only(*LISTED_FIELDS)
+
+
+def _by_id(user, ids: list | None) -> QuerySet | None:
+    """Where the results among `ids` are read again by primary key: what `user` may find (None without ids)."""
+    return None if ids is None else _listed(searchable(user))
+
+
 def _ordering(data: dict) -> str:
     """The ordering asked for; by default, relevance when there are words, newest first otherwise."""
     terms = words(data.get("q"))
@@ -370,12 +379,13 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     For an audience many people share (`access.offers.audience_key`: the public, a programme's students), the number
     and the facets come from the cache when the same search was made since the offers last changed, and for the
     public the order of the first results too; the search's own query is then built only for a page past them (for
-    the students, for the page asked for)."""
+    the students, for the page asked for). A search ranked by relevance on PostgreSQL gets the order of its first
+    results with its count, for anyone (`counted_with_first_ids`), and its pages among them are read by id."""
     audience = access.offers.audience_key(user) if with_facets else None
     if audience is not None:
         return _kept_search(user, data, audience)
     offers, ordering = matching_offers(user, data)
-    listed = offers.for_listing().only(*LISTED_FIELDS)
+    listed = _listed(offers)
     if not with_facets:
         return OfferSearch(query=lambda: listed, facets={}, ordering=ordering)
     # A search ranked by relevance gets its first ids with its count: its pages among them are read by id, not ranked
@@ -387,7 +397,7 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
         ordering=ordering,
         count=count,
         first_ids=ids,
-        by_id=None if ids is None else searchable(user).for_listing().only(*LISTED_FIELDS),
+        by_id=_by_id(user, ids),
     )
 
 
@@ -409,12 +419,10 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
         search_cache.keep(search_key, found)
     return OfferSearch(
         # The search's own query, built once per request: the one just counted, if it was.
-        query=lambda: (
-            (offers if offers is not None else matching_offers(user, data)[0]).for_listing().only(*LISTED_FIELDS)
-        ),
+        query=lambda: _listed(offers if offers is not None else matching_offers(user, data)[0]),
         facets=found["facets"],
         ordering=criteria["ordering"],
         count=found["count"],
         first_ids=found["ids"],
-        by_id=None if found["ids"] is None else searchable(user).for_listing().only(*LISTED_FIELDS),
+        by_id=_by_id(user, found["ids"]),
     )
