@@ -170,7 +170,7 @@ def audience_key(user) -> str | None:
     active); a programme's, for a student with no role in any organisation (the targeting reads their school, its
     country and their programme alone); None for anyone else (a company's people find their own lists too).
 
-    No query when the person was read for the request (`User.objects.for_request`), one otherwise."""
+    No query when the person was read for the request (`accounts.selectors.person_for_request`), one otherwise."""
     if not is_active(user):
         return PUBLIC_AUDIENCE
     if user.is_superuser:

@@ -14,7 +14,7 @@ The object permissions are stored in guardian's tables with direct foreign keys 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -64,13 +64,6 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
-
-    def for_request(self):
-        """A person as each request reads them: with their student record (absent for everybody else), which the
-        offers' targeting reads, and whether they hold a role in an organisation (`has_organisation_roles`), which
-        tells the offer search whether what they find is their programme's (`access.offers.audience_key`), in the
-        same query."""
-        return self.select_related("student").annotate(has_organisation_roles=has_organisation_roles(OuterRef("pk")))
 
 
 class User(AbstractUser):

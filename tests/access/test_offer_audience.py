@@ -14,6 +14,7 @@ from cms_pages.models import OfferPage
 from portal import access
 from portal.access.offers import PUBLIC_AUDIENCE, audience_key
 from portal.accounts.models import Membership, User
+from portal.accounts.selectors import person_for_request
 from tests.factories import (
     CompanyFactory,
     OfferFactory,
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def as_read_for_a_request(user: User) -> User:
-    return User.objects.for_request().get(pk=user.pk)
+    return person_for_request(user.pk)
 
 
 @pytest.fixture

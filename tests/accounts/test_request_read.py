@@ -1,0 +1,104 @@
+"""How each request reads its person (`accounts.selectors.person_for_request`, `token_for_request`): the SQL compiled
+once per process gives the same person, student record and roles as the ORM's query, in one query."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import OuterRef
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from portal.accounts.models import Student, User, has_organisation_roles
+from portal.accounts.selectors import person_for_request, token_for_request
+from tests.factories import CompanyFactory, UserFactory, company_admin, student
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def as_the_orm_reads(user: User) -> User:
+    return (
+        User.objects.select_related("student")
+        .annotate(has_organisation_roles=has_organisation_roles(OuterRef("pk")))
+        .get(pk=user.pk)
+    )
+
+
+@pytest.fixture
+def people():
+    """A student (with a sign-in time, a date the SQL must convert), a company administrator and a person with neither
+    a student record nor a role."""
+    learner = student(first_name="Inès")
+    User.objects.filter(pk=learner.pk).update(last_login=datetime.datetime(2026, 11, 3, 9, 30, tzinfo=datetime.UTC))
+    return {"student": learner, "admin": company_admin(CompanyFactory()), "nobody": UserFactory()}
+
+
+@pytest.mark.parametrize("who", ["student", "admin", "nobody"])
+def test_a_person_is_read_with_their_student_record_and_roles_in_one_query(people, who, django_assert_num_queries):
+    expected = as_the_orm_reads(people[who])
+    person_for_request(expected.pk)  # compiled, if not yet
+    with django_assert_num_queries(1):
+        person = person_for_request(str(expected.pk))  # as a session holds it
+        assert columns(person) == columns(expected)
+        assert person.has_organisation_roles is (who == "admin")
+        if who == "student":
+            assert columns(person.student) == columns(expected.student)
+            assert person.student.user is person
+        else:
+            with pytest.raises(Student.DoesNotExist):
+                person.student  # noqa: B018 (the absence is read with the person: no query)
+    if who == "student":
+        assert person.last_login == datetime.datetime(2026, 11, 3, 9, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("who", ["student", "admin", "nobody"])
+def test_a_token_is_read_with_its_person_in_one_query(people, who, django_assert_num_queries):
+    expected = as_the_orm_reads(people[who])
+    key = Token.objects.create(user=expected).key
+    stored = columns(Token.objects.get(key=key))
+    token_for_request(key)
+    with django_assert_num_queries(1):
+        token = token_for_request(key)
+        assert columns(token) == stored
+        assert token.user.pk == expected.pk and columns(token.user) == columns(expected)
+        assert token.user.has_organisation_roles is (who == "admin")
+        assert (getattr(token.user, "student", None) is not None) is (who == "student")
+
+
+@pytest.mark.parametrize("unknown", ["", "0", "999999", "-2147483648", "not a number", None])
+def test_an_unknown_person_is_none(people, unknown):
+    assert person_for_request(unknown) is None
+
+
+def test_an_unknown_token_is_none_even_the_placeholders_own_value(people):
+    Token.objects.create(user=people["student"])
+    assert token_for_request("0" * 40) is None
+    assert token_for_request("\x1f token key \x1f") is None
+
+
+def test_a_deactivated_persons_token_and_session_are_refused(people):
+    person = people["student"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+    assert client.get("/api/v1/me").status_code == 200
+    session = APIClient()
+    session.force_login(person)
+    assert session.get("/api/v1/me").status_code == 200
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    refused = client.get("/api/v1/me")
+    assert refused.status_code == 401
+    assert session.get("/api/v1/me").status_code in (401, 403)
+
+
+def test_a_session_reads_its_person_through_the_compiled_read(people, client):
+    person = people["admin"]
+    client.force_login(person)
+    stored = client.session
+    assert stored[SESSION_KEY] == str(person.pk) and stored[BACKEND_SESSION_KEY] and stored[HASH_SESSION_KEY]
+    answer = client.get("/api/v1/me", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    assert answer.json()["email"] == person.email
