@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
@@ -38,7 +39,7 @@ def cache_of_its_own(caches: dict, tmp_path) -> dict:
     for the file cache.
     """
     default = dict(caches["default"])
-    if default["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    if default["BACKEND"] == "portal.cache.RedisCache":
         default["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     else:
         default["LOCATION"] = str(tmp_path / "cache")
@@ -70,13 +71,18 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of PostgreSQL's own behaviour (row locks under concurrent writers) run in the PostgreSQL pass only.
+    """Tests of PostgreSQL's own behaviour (row locks under concurrent writers) run in the PostgreSQL pass only, and
+    tests of the Redis cache where it is the cache (`REDIS_URL`).
 
-    CI runs the suite twice, on SQLite then on PostgreSQL: they are deselected (and counted so) in the first.
+    CI runs the suite twice, on SQLite then on PostgreSQL with Redis: they are deselected (and counted so) in the first.
     """
-    if connection.vendor == "postgresql":
-        return
-    deselected = [item for item in items if item.get_closest_marker("postgresql_only")]
+    absent = set()
+    if connection.vendor != "postgresql":
+        absent.add("postgresql_only")
+    if not django_settings.REDIS_URL:
+        absent.add("redis_only")
+    deselected = [item for item in items if any(item.get_closest_marker(marker) for marker in absent)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+        left_out = set(deselected)
+        items[:] = [item for item in items if item not in left_out]
