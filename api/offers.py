@@ -406,8 +406,9 @@ class OfferListView(APIView):
             get_language() or "",
         )
         kept_whole = audience is not None and set(request.query_params) <= KEPT_SEARCH_PARAMETERS
-        if kept_whole and (kept := search_cache.kept_answer(address, language, audience)) is not None:
-            return Response(kept)
+        kept = search_cache.kept_answer(address, language, audience) if kept_whole else None
+        if kept is not None and kept.found is not None:
+            return Response(kept.found)
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
@@ -419,8 +420,8 @@ class OfferListView(APIView):
         )
         response.data["facets"] = found.facets
         response.data["ordering"] = found.ordering
-        if kept_whole:
-            search_cache.keep_answer(address, language, audience, response.data)
+        if kept is not None:
+            kept.keep(response.data)
         return response
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
@@ -64,11 +65,26 @@ def keep(search_key: str, found: dict) -> None:
     cache.set(search_key, found, timeout=KEPT_FOR)
 
 
-def kept_answer(address: str, language: str, audience: str) -> dict | None:
+@dataclass
+class Answer:
+    """The API's answer at an address for an audience: `found` when it was kept under the offers' generation read
+    with it, the generation a new answer is kept under (one read before the search, so that an answer computed while
+    the offers changed is never found)."""
+
+    key: str
+    generation: str
+    found: dict | None
+
+    def keep(self, answer: dict) -> None:
+        cache.set(self.key, {"generation": self.generation, "answer": answer}, timeout=KEPT_FOR)
+
+
+def kept_answer(address: str, language: str, audience: str) -> Answer:
     """The answer the API gave `audience` (`access.offers.audience_key`) at `address` (the whole URL: the page, its
-    size and its links depend on it) in `language`, if the offers did not change since."""
-    return cache.get(f"offers:answer:{generation()}:{_digest(language, audience, address)}")
-
-
-def keep_answer(address: str, language: str, audience: str, answer: dict) -> None:
-    cache.set(f"offers:answer:{generation()}:{_digest(language, audience, address)}", answer, timeout=KEPT_FOR)
+    size and its links depend on it) in `language`, if the offers did not change since: read with the generation in
+    one round trip."""
+    key = f"offers:answer:{_digest(language, audience, address)}"
+    found = cache.get_many([GENERATION_KEY, key])
+    token = found.get(GENERATION_KEY) or generation()
+    kept = found.get(key)
+    return Answer(key, token, kept["answer"] if isinstance(kept, dict) and kept.get("generation") == token else None)

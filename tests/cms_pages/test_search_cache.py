@@ -19,6 +19,7 @@ from wagtail.models import PageViewRestriction
 
 from cms_pages import search, search_cache
 from cms_pages.models import OfferPage
+from portal import access
 from portal.accounts.models import Membership
 from portal.demo.bulk import PageWriter
 from portal.reference.choices import OfferStatus
@@ -239,6 +240,24 @@ def test_a_change_forgets_the_kept_searches_at_once_and_again_at_its_commit(djan
         during = search_cache.generation()
 
     assert len({before, during, search_cache.generation()}) == 3
+
+
+def test_an_answer_computed_while_the_offers_changed_is_never_found():
+    """The API's answer is kept under the generation read before its search: one made while an offer changed is
+    stale, and left behind."""
+    address, public = "http://testserver/api/v1/offers?sector=62", access.offers.PUBLIC_AUDIENCE
+    first = search_cache.kept_answer(address, "fr", public)
+    assert first.found is None
+
+    search_cache.offers_changed()  # while the first search was read
+    first.keep({"count": 1})
+
+    second = search_cache.kept_answer(address, "fr", public)
+    assert second.found is None
+    second.keep({"count": 2})
+    assert search_cache.kept_answer(address, "fr", public).found == {"count": 2}
+    assert search_cache.kept_answer(address, "en", public).found is None
+    assert search_cache.kept_answer(address, "fr", "students:1:2").found is None
 
 
 def test_an_offer_renewed_online_shows_its_new_status_in_the_next_search(api_client, company):
