@@ -1,5 +1,8 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
+import json
+
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -366,6 +370,14 @@ class OfferSearchPageSerializer(serializers.Serializer):
     ordering = serializers.ChoiceField([code for code, _label in ORDERINGS], help_text="the ordering applied")
 
 
+def kept_response(request, body: bytes) -> HttpResponse:
+    """A kept answer of the search, sent as it was kept to a client of the JSON; as data to the browsable API."""
+    renderer = request.accepted_renderer
+    if isinstance(renderer, JSONRenderer) and "indent" not in request.accepted_media_type:
+        return HttpResponse(body, content_type=renderer.media_type)
+    return Response(json.loads(body))
+
+
 class OfferListView(APIView):
     """The public search (`GET`, anyone, targeting applied) and the creation of a draft (`POST`, company side)."""
 
@@ -408,7 +420,7 @@ class OfferListView(APIView):
         kept_whole = audience is not None and set(request.query_params) <= KEPT_SEARCH_PARAMETERS
         kept = search_cache.kept_answer(address, language, audience) if kept_whole else None
         if kept is not None and kept.found is not None:
-            return Response(kept.found)
+            return kept_response(request, kept.found)
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
@@ -421,7 +433,10 @@ class OfferListView(APIView):
         response.data["facets"] = found.facets
         response.data["ordering"] = found.ordering
         if kept is not None:
-            kept.keep(response.data)
+            # Kept as the JSON it is sent as: a repeated search is answered without building nor encoding it again.
+            body = JSONRenderer().render(response.data)
+            kept.keep(body)
+            return kept_response(request, body)
         return response
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})

@@ -73,9 +73,9 @@ class Answer:
 
     key: str
     generation: str
-    found: dict | None
+    found: bytes | None
 
-    def keep(self, answer: dict) -> None:
+    def keep(self, answer: bytes) -> None:
         cache.set(self.key, {"generation": self.generation, "answer": answer}, timeout=KEPT_FOR)
 
 

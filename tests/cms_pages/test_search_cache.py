@@ -72,8 +72,23 @@ def test_a_repeated_search_is_answered_without_a_query(api_client, company, djan
     with django_assert_num_queries(0):
         again = api_client.get(SEARCH_API, {"sector": "62", "page_size": 2})
 
-    assert again.json() == first.json()
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
+    assert again["Vary"] == first["Vary"]
     assert again.json()["count"] == 5
+
+
+def test_a_kept_answer_is_shown_by_the_browsable_api_too(api_client, company):
+    live_offer(company, "Stage de design")
+    as_json = api_client.get(SEARCH_API, {"q": "design"}, HTTP_ACCEPT="application/json")
+
+    browsed = api_client.get(SEARCH_API, {"q": "design"}, HTTP_ACCEPT="text/html")
+    indented = api_client.get(SEARCH_API, {"q": "design"}, HTTP_ACCEPT="application/json; indent=2")
+
+    assert browsed.status_code == 200 and browsed["Content-Type"].startswith("text/html")
+    assert "Stage de design" in browsed.content.decode()
+    assert indented.json() == as_json.json()
+    assert indented.content.startswith(b'{\n  "count": 1')
 
 
 def test_another_page_of_a_kept_search_reads_only_its_rows(api_client, company, django_assert_max_num_queries):
