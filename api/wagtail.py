@@ -12,6 +12,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import MAX_QUERY_LENGTH, WORD, validate_search_words
+from portal import access
 
 # What the API fields of a page type read from other rows (`api_fields`), joined or prefetched once per listing.
 LISTING_JOINS = {
@@ -87,7 +88,7 @@ class PublicPagesAPIViewSet(BoundedQueryMixin, PagesAPIViewSet):
 
     def get_base_queryset(self):
         # Every listing, detail, `find` and `child_of` lookup starts from here.
-        return super().get_base_queryset().exclude(pk__in=OfferPage.objects.targeted().values("pk"))
+        return access.offers.untargeted_pages(super().get_base_queryset(), searched="search" in self.request.GET)
 
     def get_queryset(self):
         """Filtered to one page type (`?type=`), the rows come with what their API fields read: no query per row."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cms_pages.models import OfferPage, OrganisationPage
@@ -111,6 +111,10 @@ def awaiting_decision_q(user) -> Q:
     )
 
 
+# An offer's target lists: its audience narrowed to some countries, training organisations, programmes.
+TARGET_LISTS = ("target_countries", "target_organisations", "target_programmes")
+
+
 def _targets(field_name: str):
     return getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("pk"))
 
@@ -128,6 +132,19 @@ def untargeted_q() -> Q:
         & ~Exists(_targets("target_organisations"))
         & ~Exists(_targets("target_programmes"))
     )
+
+
+def untargeted_pages(pages: QuerySet, *, searched: bool = False) -> QuerySet:
+    """`pages`, of any type, without the targeted offers (Wagtail's page API, which knows no audience).
+
+    `untargeted_q`'s anti-joins let the database walk the pages in tree order and stop at the page asked for. A
+    search engine reads only plain lookups in the query it searches (`searched`): there, the offers of each target
+    list are left out by id, three small lists the database hashes once."""
+    if not searched:
+        return pages.filter(untargeted_q())
+    for field_name in TARGET_LISTS:
+        pages = pages.exclude(pk__in=getattr(OfferPage, field_name).through.objects.values("offerpage_id"))
+    return pages
 
 
 def audience_q(user) -> Q:

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from wagtail.models import Page
 
 from cms_pages.models import OfferPage
 from portal import access
@@ -136,3 +137,25 @@ def test_a_student_is_admitted_when_every_list_is_empty_or_holds_theirs(programm
         admitted = set(OfferPage.objects.filter(access.offers.audience_q(reader)).values_list("pk", flat=True))
         assert admitted == expected
     assert len(expected) == 27  # 3 admitting states for each of the 3 lists
+
+
+@pytest.mark.parametrize("searched", [False, True])
+def test_the_page_api_lists_every_page_but_the_targeted_offers(programme, searched):
+    """Wagtail's page API (`untargeted_pages`): the pages of every type, and the offers with three empty lists; both
+    forms of the rule, the one a search engine reads and the other, leave out the same offers."""
+    company = CompanyFactory()
+    targeted = set()
+    for index, states in enumerate(itertools.product(("empty", "listed"), repeat=3)):
+        offer = OfferFactory(parent=company, title=f"Stage {index}", live=True)
+        for field_name, state, entry in zip(
+            access.offers.TARGET_LISTS, states, ("FR", programme.organisation, programme), strict=True
+        ):
+            if state == "listed":
+                getattr(offer, field_name).set([entry])
+                targeted.add(offer.pk)
+        offer.save()
+
+    listed = set(access.offers.untargeted_pages(Page.objects.all(), searched=searched).values_list("pk", flat=True))
+
+    assert listed == set(Page.objects.values_list("pk", flat=True)) - targeted
+    assert len(targeted) == 7 and company.pk in listed

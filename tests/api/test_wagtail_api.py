@@ -97,6 +97,28 @@ def test_pages_endpoint_hides_offers_targeting_a_school_or_a_programme(api_clien
     assert response.json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    "listing",
+    [OFFERS, "/api/v2/pages/?search=Stage", f"{OFFERS}&search=Stage", f"{OFFERS}&search=Stage&order=-title"],
+)
+def test_pages_endpoint_hides_every_kind_of_targeted_offer_with_or_without_a_search(api_client, listing):
+    live_offer(title="Stage public")
+    targeted_offer(title="Stage pour un pays")
+    for title, field_name, entry in [
+        ("Stage pour une école", "target_organisations", SchoolFactory()),
+        ("Stage pour une filière", "target_programmes", ProgrammeFactory()),
+    ]:
+        offer = live_offer(title=title)
+        getattr(offer, field_name).add(entry)
+        offer.save()  # the lists of a page are written with it
+
+    response = api_client.get(listing)
+
+    assert response.status_code == 200
+    assert titles(response) == ["Stage public"]
+    assert response.json()["meta"]["total_count"] == 1
+
+
 def test_pages_endpoint_detail_of_a_targeted_offer_is_not_found(api_client):
     offer = targeted_offer()
 
