@@ -457,14 +457,6 @@ class OfferQuerySet(PortalPageQuerySet):
             target_countries__isnull=True, target_organisations__isnull=True, target_programmes__isnull=True
         )
 
-    def targeted(self):
-        """Offers restricted to some countries, organisations or programmes (the complement of `untargeted`)."""
-        return self.filter(
-            Q(target_countries__isnull=False)
-            | Q(target_organisations__isnull=False)
-            | Q(target_programmes__isnull=False)
-        ).distinct()
-
     def for_listing(self):
         """The columns and joins every list of offers needs, without N+1: the keywords' names come in the same
         statement (`with_keyword_names`), the country and the sector from memory (`with_reference_rows`)."""
