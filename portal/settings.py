@@ -260,14 +260,17 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
-# Cache (the API's rate limits, Wagtail's site paths): shared by every process of the portal, so that
-# gunicorn's workers count one rate. Redis when REDIS_URL is set, else files under var/ (one machine).
+# Cache (the API's rate limits, Wagtail's site paths, the kept searches, the sessions): shared by every process of the
+# portal, so that gunicorn's workers count one rate. Redis when REDIS_URL is set, else files under var/ (one machine).
+# Without an answer from Redis within CACHE_TIMEOUT_SECONDS, the portal goes on without it (`portal.cache`).
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
         }
     }
 else:
