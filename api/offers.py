@@ -2,7 +2,6 @@
 
 import json
 
-from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -370,12 +369,32 @@ class OfferSearchPageSerializer(serializers.Serializer):
     ordering = serializers.ChoiceField([code for code, _label in ORDERINGS], help_text="the ordering applied")
 
 
-def kept_response(request, body: bytes) -> HttpResponse:
-    """A kept answer of the search, sent as it was kept to a client of the JSON; as data to the browsable API."""
-    renderer = request.accepted_renderer
-    if isinstance(renderer, JSONRenderer) and "indent" not in request.accepted_media_type:
-        return HttpResponse(body, content_type=renderer.media_type)
-    return Response(json.loads(body))
+class KeptAnswer(Response):
+    """An answer of the search kept as the JSON it was sent as (`search_cache.Answer`): sent again as it is to a client
+    of the JSON, without decoding nor encoding it; decoded for another renderer (the browsable API, an indented JSON)
+    and for whoever reads its `data`."""
+
+    def __init__(self, body: bytes, data: dict | None = None):
+        self.body = body
+        super().__init__(data)
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = json.loads(self.body)
+        return self._data
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value
+
+    @property
+    def rendered_content(self):
+        renderer = getattr(self, "accepted_renderer", None)
+        if type(renderer) is JSONRenderer and "indent" not in (self.accepted_media_type or ""):
+            self["Content-Type"] = renderer.media_type  # as DRF writes it for this renderer (no charset)
+            return self.body
+        return super().rendered_content
 
 
 class OfferListView(APIView):
@@ -420,7 +439,7 @@ class OfferListView(APIView):
         kept_whole = audience is not None and set(request.query_params) <= KEPT_SEARCH_PARAMETERS
         kept = search_cache.kept_answer(address, language, audience) if kept_whole else None
         if kept is not None and kept.found is not None:
-            return kept_response(request, kept.found)
+            return KeptAnswer(kept.found)
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
@@ -436,7 +455,7 @@ class OfferListView(APIView):
             # Kept as the JSON it is sent as: a repeated search is answered without building nor encoding it again.
             body = JSONRenderer().render(response.data)
             kept.keep(body)
-            return kept_response(request, body)
+            return KeptAnswer(body, response.data)
         return response
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})
