@@ -3,7 +3,8 @@
 Kept apart from the views: DRF reads this module while it defines its own `APIView`.
 """
 
-from rest_framework import authentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
 
 from portal.accounts.selectors import token_for_request
 
@@ -11,10 +12,12 @@ from portal.accounts.selectors import token_for_request
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, reading the person with their token as a session reads them
     (`portal.accounts.selectors.person_for_request`: with their student record and whether they hold a role in an
-    organisation), in one query compiled once per process."""
+    organisation), in one query written once per process. Refused in DRF's own words (and translations)."""
 
     def authenticate_credentials(self, key):
         token = token_for_request(key)
-        if token is None or not token.user.is_active:
-            return super().authenticate_credentials(key)  # refused by DRF itself, in its own words
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet
 from rest_framework.authtoken.models import Token
 
 from portal.accounts.models import HubModerator, Membership, Student, User, has_organisation_roles
+from portal.ids import within_range
 
 # What the compiled reads of `person_for_request` and `token_for_request` take in place of the key or id asked for:
 # values no token and no person has.
@@ -42,9 +43,10 @@ def followers_of(student_user) -> list[User]:
 
 class _RequestRead:
     """The SQL reading a person as each request reads them, compiled once per process and database: the SQL of a
-    few joins and three `EXISTS` takes Django longer to write than the database to run. `by` is the column the
-    request knows (a token's key, a session's person id); `parts` the models read in one row, each with its path
-    from the query's model; `person` the person's id in the query; their organisation roles come last."""
+    few joins and three `EXISTS` takes Django longer to write than the database to run. `queryset` holds the one row
+    of the key the request knows (a token's key, a session's person id), written as `placeholder`; `parts` are the
+    models read in that row, each with its path from the query's model; `person` is the person's id in the query;
+    their organisation roles come last."""
 
     def __init__(self, queryset: QuerySet, placeholder, parts: list[tuple[type, str]], person: str, alias: str):
         self.placeholder, self.alias = placeholder, alias
@@ -111,12 +113,16 @@ def person_for_request(user_id) -> User | None:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
+    if not within_range(user_id):  # no person, and more than the database's integers hold
+        return None
     found = _person_read("id", DEFAULT_DB_ALIAS).objects(user_id)
     return None if found is None else _joined(*found)
 
 
 def token_for_request(key: str) -> Token | None:
     """The API token `key` with its person read as `person_for_request` reads them, in one query; None if unknown."""
+    if len(key) > Token._meta.get_field("key").max_length or "\x00" in key:
+        return None  # no token is such a key (and PostgreSQL's text holds no NUL)
     found = _person_read("token", DEFAULT_DB_ALIAS).objects(key)
     if found is None:
         return None

@@ -69,7 +69,7 @@ def test_a_token_is_read_with_its_person_in_one_query(people, who, django_assert
         assert (getattr(token.user, "student", None) is not None) is (who == "student")
 
 
-@pytest.mark.parametrize("unknown", ["", "0", "999999", "-2147483648", "not a number", None])
+@pytest.mark.parametrize("unknown", ["", "0", "999999", "-2147483648", str(2**63), str(10**30), "not a number", None])
 def test_an_unknown_person_is_none(people, unknown):
     assert person_for_request(unknown) is None
 
@@ -78,6 +78,8 @@ def test_an_unknown_token_is_none_even_the_placeholders_own_value(people):
     Token.objects.create(user=people["student"])
     assert token_for_request("0" * 40) is None
     assert token_for_request("\x1f token key \x1f") is None
+    assert token_for_request("\x00" * 40) is None
+    assert token_for_request("x" * 41) is None
 
 
 def test_a_deactivated_persons_token_and_session_are_refused(people):
@@ -89,8 +91,9 @@ def test_a_deactivated_persons_token_and_session_are_refused(people):
     session.force_login(person)
     assert session.get("/api/v1/me").status_code == 200
     User.objects.filter(pk=person.pk).update(is_active=False)
-    refused = client.get("/api/v1/me")
+    refused = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 401
+    assert refused.json()["detail"] == "User inactive or deleted."
     assert session.get("/api/v1/me").status_code in (401, 403)
 
 
@@ -102,3 +105,13 @@ def test_a_session_reads_its_person_through_the_compiled_read(people, client):
     answer = client.get("/api/v1/me", HTTP_ACCEPT="application/json")
     assert answer.status_code == 200
     assert answer.json()["email"] == person.email
+
+
+@pytest.mark.parametrize("key", ["\x00" * 40, "x" * 5000, "clé-accentuée", "' OR 1=1 --"])
+def test_a_hostile_token_is_refused_in_drfs_words(people, api_client, key):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = api_client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 401
+    assert "token" in response.json()["detail"].lower()
