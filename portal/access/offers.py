@@ -115,14 +115,19 @@ def awaiting_decision_q(user) -> Q:
 TARGET_LISTS = ("target_countries", "target_organisations", "target_programmes")
 
 
+def _list_entries(field_name: str) -> QuerySet:
+    """The entries of every offer's target list `field_name` (one of `TARGET_LISTS`)."""
+    return getattr(OfferPage, field_name).through.objects.all()
+
+
 def _targets(field_name: str):
-    return getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("pk"))
+    return _list_entries(field_name).filter(offerpage=OuterRef("pk"))
 
 
 def _admits(field_name: str, **theirs) -> Q:
     """The offers whose target list `field_name` is empty or holds `theirs`: those with no entry in a list that does
     not hold it."""
-    holding_theirs = getattr(OfferPage, field_name).through.objects.filter(offerpage=OuterRef("offerpage"), **theirs)
+    holding_theirs = _list_entries(field_name).filter(offerpage=OuterRef("offerpage"), **theirs)
     return ~Exists(_targets(field_name).filter(~Exists(holding_theirs)))
 
 
@@ -143,7 +148,7 @@ def untargeted_pages(pages: QuerySet, *, searched: bool = False) -> QuerySet:
     if not searched:
         return pages.filter(untargeted_q())
     for field_name in TARGET_LISTS:
-        pages = pages.exclude(pk__in=getattr(OfferPage, field_name).through.objects.values("offerpage_id"))
+        pages = pages.exclude(pk__in=_list_entries(field_name).values("offerpage_id"))
     return pages
 
 
