@@ -46,13 +46,16 @@ class _RequestRead:
     few joins and three `EXISTS` takes Django longer to write than the database to run. `queryset` holds the one row
     of the key the request knows (a token's key, a session's person id), written as `placeholder`; `parts` are the
     models read in that row, each with its path from the query's model; `person` is the person's id in the query;
-    their organisation roles come last."""
+    their organisation roles come last, then the country of a student's school (`school`: its path)."""
 
-    def __init__(self, queryset: QuerySet, placeholder, parts: list[tuple[type, str]], person: str, alias: str):
+    def __init__(
+        self, queryset: QuerySet, placeholder, parts: list[tuple[type, str]], person: str, school: str, alias: str
+    ):
         self.placeholder, self.alias = placeholder, alias
         self.layout = [(model, [field.attname for field in model._meta.concrete_fields]) for model, _path in parts]
         names = [f"{path}{field.name}" for model, path in parts for field in model._meta.concrete_fields]
-        read = queryset.annotate(roles=has_organisation_roles(OuterRef(person))).values_list(*names, "roles")
+        read = queryset.annotate(roles=has_organisation_roles(OuterRef(person)))
+        read = read.values_list(*names, "roles", f"{school}__country_id")
         self.compiler = read[:1].query.get_compiler(using=alias)
         self.sql, self.params = self.compiler.as_sql()
         if list(self.params).count(placeholder) != 1:
@@ -68,7 +71,7 @@ class _RequestRead:
 
     def objects(self, value) -> list | None:
         """The instances of `parts` in order, None for a part the row does not hold (a person with no student
-        record), and the person's roles; None when no row matches."""
+        record), the person's roles and their school's country; None when no row matches."""
         row = self.row(value)
         if row is None:
             return None
@@ -77,7 +80,7 @@ class _RequestRead:
             values = row[start : start + len(attnames)]
             start += len(attnames)
             found.append(None if values[0] is None else model.from_db(self.alias, attnames, values))
-        return [*found, bool(row[start])]
+        return [*found, bool(row[start]), row[start + 1]]
 
 
 @functools.cache
@@ -88,19 +91,27 @@ def _person_read(by: str, alias: str) -> _RequestRead:
             TOKEN_PLACEHOLDER,
             [(Token, ""), (User, "user__"), (Student, "user__student__")],
             person="user_id",
+            school="user__student__school",
             alias=alias,
         )
     return _RequestRead(
-        User.objects.filter(pk=ID_PLACEHOLDER), ID_PLACEHOLDER, [(User, ""), (Student, "student__")], "pk", alias
+        User.objects.filter(pk=ID_PLACEHOLDER),
+        ID_PLACEHOLDER,
+        [(User, ""), (Student, "student__")],
+        person="pk",
+        school="student__school",
+        alias=alias,
     )
 
 
-def _joined(user: User, student: Student | None, roles: bool) -> User:
+def _joined(user: User, student: Student | None, roles: bool, school_country: str | None) -> User:
     """`user` holding their student record (or its absence) and `has_organisation_roles`, as a `select_related` and
-    an annotation would."""
+    an annotation would; the student record holds its school's country (`school_country_id`), which the offers'
+    targeting reads."""
     User.student.related.set_cached_value(user, student)
     if student is not None:
         Student.user.field.set_cached_value(student, user)
+        student.school_country_id = school_country
     user.has_organisation_roles = roles
     return user
 
@@ -108,7 +119,8 @@ def _joined(user: User, student: Student | None, roles: bool) -> User:
 def person_for_request(user_id) -> User | None:
     """The person `user_id` as each request reads them: with their student record (absent for everybody else), which
     the offers' targeting reads, and whether they hold a role in an organisation (`has_organisation_roles`), which
-    tells the offer search whether what they find is their programme's (`access.offers.audience_key`). One query."""
+    tells the offer search whether what they find is their programme's (`access.offers.audience_key`), and their
+    school's country, which the targeting reads too. One query."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
@@ -126,6 +138,6 @@ def token_for_request(key: str) -> Token | None:
     found = _person_read("token", DEFAULT_DB_ALIAS).objects(key)
     if found is None:
         return None
-    token, user, student, roles = found
-    Token.user.field.set_cached_value(token, _joined(user, student, roles))
+    token, *person = found
+    Token.user.field.set_cached_value(token, _joined(*person))
     return token

@@ -40,6 +40,7 @@ def people():
 @pytest.mark.parametrize("who", ["student", "admin", "nobody"])
 def test_a_person_is_read_with_their_student_record_and_roles_in_one_query(people, who, django_assert_num_queries):
     expected = as_the_orm_reads(people[who])
+    school_country = expected.student.school.country_id if who == "student" else None
     person_for_request(expected.pk)  # compiled, if not yet
     with django_assert_num_queries(1):
         person = person_for_request(str(expected.pk))  # as a session holds it
@@ -48,6 +49,8 @@ def test_a_person_is_read_with_their_student_record_and_roles_in_one_query(peopl
         if who == "student":
             assert columns(person.student) == columns(expected.student)
             assert person.student.user is person
+            # The offers' targeting reads their school's country: read with them.
+            assert person.student.school_country_id == school_country == "BE"
         else:
             with pytest.raises(Student.DoesNotExist):
                 person.student  # noqa: B018 (the absence is read with the person: no query)
@@ -58,6 +61,7 @@ def test_a_person_is_read_with_their_student_record_and_roles_in_one_query(peopl
 @pytest.mark.parametrize("who", ["student", "admin", "nobody"])
 def test_a_token_is_read_with_its_person_in_one_query(people, who, django_assert_num_queries):
     expected = as_the_orm_reads(people[who])
+    school_country = expected.student.school.country_id if who == "student" else None
     key = Token.objects.create(user=expected).key
     stored = columns(Token.objects.get(key=key))
     token_for_request(key)
@@ -67,6 +71,8 @@ def test_a_token_is_read_with_its_person_in_one_query(people, who, django_assert
         assert token.user.pk == expected.pk and columns(token.user) == columns(expected)
         assert token.user.has_organisation_roles is (who == "admin")
         assert (getattr(token.user, "student", None) is not None) is (who == "student")
+        if who == "student":
+            assert token.user.student.school_country_id == school_country == "BE"
 
 
 @pytest.mark.parametrize("unknown", ["", "0", "999999", "-2147483648", str(2**63), str(10**30), "not a number", None])
