@@ -29,7 +29,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages import search_cache
+from cms_pages import offer_index, search_cache
 from cms_pages.models import OfferPage
 from portal import access
 from portal.ids import within_range
@@ -94,7 +94,7 @@ LISTED_FIELDS = (
     "places",
 )
 ORDER_BY = {
-    NEWEST: ("-first_published_at", "-pk"),
+    NEWEST: offer_index.NEWEST_FIRST,
     START_DATE: ("start_date", "pk"),
 }
 
@@ -275,20 +275,26 @@ def facet_counts(offers: QuerySet) -> tuple[int, dict[str, list[dict]]]:
 
 def _read_facets(rows) -> tuple[int, dict[str, list[dict]]]:
     """The total and the facets from the rows of `_facets_sql`: (grouping, code, count)."""
-    total, facets = 0, {facet: [] for facet in FACETS}
-    labels = {"sector": tables.sector_names(), "country": tables.country_names()}
+    total, counts = 0, {facet: {} for facet in FACETS}
     for grouping, code, count in rows:
         facet = GROUPING_SETS[grouping]
         if facet == "total":
             total = count
         elif code is not None and code != "":
-            label = (
-                dict(CHOICE_LABELS[facet].choices).get(code, code) if facet in CHOICE_LABELS else labels[facet][code]
-            )
-            facets[facet].append({"code": code, "label": str(label), "count": count})
-    for terms in facets.values():
-        terms.sort(key=lambda term: (-term["count"], term["code"]))
-    return total, facets
+            counts[facet][code] = count
+    return total, _labelled(counts)
+
+
+def _labelled(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """{facet: [{"code", "label", "count"}]} from {facet: {code: count}}, most frequent first. The labels of the
+    sectors and countries come from the reference tables held in memory."""
+    labels = {"sector": tables.sector_names(), "country": tables.country_names()}
+    facets = {}
+    for facet, codes in counts.items():
+        choices = dict(CHOICE_LABELS[facet].choices) if facet in CHOICE_LABELS else labels[facet]
+        terms = [{"code": code, "label": str(choices.get(code, code)), "count": count} for code, count in codes.items()]
+        facets[facet] = sorted(terms, key=lambda term: (-term["count"], term["code"]))
+    return facets
 
 
 def _ranked_facets_sql(offers: QuerySet, first: int) -> tuple[str, list]:
@@ -349,9 +355,13 @@ def _listed(offers: QuerySet) -> QuerySet:
     return offers.for_listing().only(*LISTED_FIELDS)
 
 
-def _by_id(user, ids: list | None) -> QuerySet | None:
-    """Where the results among `ids` are read again by primary key: what `user` may find (None without ids)."""
-    return None if ids is None else _listed(searchable(user))
+def _by_id(user, ids: list | None, *, indexed: bool = False) -> QuerySet | None:
+    """Where the results among `ids` are read again by primary key: what `user` may find (None without ids). Ids an
+    index of the offers found (`indexed`: `cms_pages.offer_index`, whose sets hold the targeting) are read among the
+    offers online, as the index read them."""
+    if ids is None:
+        return None
+    return _listed(offer_index.listed() if indexed else searchable(user))
 
 
 def _ordering(data: dict) -> str:
@@ -403,19 +413,24 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
 
 def _kept_search(user, data: dict, audience: str) -> OfferSearch:
     """`search_offers` for an audience many people share: what the cache keeps of the search, computed and kept when
-    it has none. The public's searches keep the order of their first results as well (one query more for the first
-    visitor; then each page of them is read by id, however costly the ranking); a programme's students, fewer to make
-    the same search, read their page with the search's own query, but for the ids a ranked search's count sorted."""
+    it has none: by the offers held in memory (`indexed_search`), else by SQL. The order of its first results is kept
+    as well (but for a programme's students' search by SQL), and each page of them is then read by id, however costly
+    the ranking; a page past them is read with the search's own query."""
     criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
     criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data), audience=audience)
-    search_key = search_cache.key(get_language() or "fr", criteria)
+    generation = search_cache.generation()
+    search_key = search_cache.key(get_language() or "fr", criteria, generation)
     found, offers = search_cache.kept(search_key), None
     if found is None:
-        offers, ordering = matching_offers(user, data)
-        count, facets, ids = counted_with_first_ids(
-            offers, ordering, FIRST_RESULTS_KEPT, only_sorted_with_count=audience != access.offers.PUBLIC_AUDIENCE
-        )
-        found = {"count": count, "facets": facets, "ids": ids}
+        # The index of a generation no other request shares (the cache keeps nothing) would be read for this one only.
+        found = indexed_search(user, data, audience, generation) if search_cache.shared(generation) else None
+        if found is None:
+            # A programme's students, fewer to make the same search, read their page with the search's own query.
+            offers, ordering = matching_offers(user, data)
+            count, facets, ids = counted_with_first_ids(
+                offers, ordering, FIRST_RESULTS_KEPT, only_sorted_with_count=audience != access.offers.PUBLIC_AUDIENCE
+            )
+            found = {"count": count, "facets": facets, "ids": ids}
         search_cache.keep(search_key, found)
     return OfferSearch(
         # The search's own query, built once per request: the one just counted, if it was.
@@ -424,5 +439,31 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
         ordering=criteria["ordering"],
         count=found["count"],
         first_ids=found["ids"],
-        by_id=_by_id(user, found["ids"]),
+        by_id=_by_id(user, found["ids"], indexed=found.get("indexed", False)),
     )
+
+
+def indexed_search(user, data: dict, audience: str, generation: str) -> dict | None:
+    """The search of `audience` (`access.offers.audience_key`) over the offers of `generation` held in memory
+    (`cms_pages.offer_index`): {"count", "facets", "ids": the first `FIRST_RESULTS_KEPT` in order}, as the SQL path
+    finds them; None for a search the index does not answer (a city). The words alone are asked of the search
+    backend: the live offers matching them, ranked when the search is."""
+    if any(value not in (None, "") for name, value in data.items() if name not in offer_index.CRITERIA):
+        return None
+    index = offer_index.current(generation)
+    found = index.matching(data, index.audience(audience, lambda: access.offers.audience_entries(user)))
+    terms, ordering = words(data.get("q")), _ordering(data)
+    order = index.by_start if ordering == START_DATE else None
+    if terms and found:
+        # Every offer matching the words, online or not (the index holds those online): the backend's statement alone,
+        # without a join to the offers online, which costs more than the offers it leaves out.
+        ranked = ordering == RELEVANCE
+        matching = OfferPage.objects.all().search(" ".join(terms), operator="and", order_by_relevance=ranked)
+        matching = matching.get_queryset() if ranked else matching.get_queryset().order_by()
+        matched, numbers = index.of_ids(matching.values_list("pk", flat=True))
+        found &= matched
+        if ordering == RELEVANCE:
+            order = numbers
+    total, counts = index.counts(found)
+    first = index.first_ids(found, order, FIRST_RESULTS_KEPT)
+    return {"count": total, "facets": _labelled(counts), "ids": first, "indexed": True}

@@ -25,16 +25,23 @@ from django.db import transaction
 
 GENERATION_KEY = "offers:generation"
 KEPT_FOR = 10 * 60  # seconds
+# The mark of a generation no other request shares: the cache keeps nothing (unreachable, or a dummy).
+UNSHARED = "unshared:"
 
 
 def generation() -> str:
     """The offers' current generation (a new one when the cache has none, e.g. after a restart of Redis; one of its
-    own when the cache keeps nothing, so that nothing kept is ever found)."""
+    own, `UNSHARED`, when the cache keeps nothing, so that nothing kept is ever found)."""
     token = cache.get(GENERATION_KEY)
     if token is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(GENERATION_KEY)
-    return token or uuid.uuid4().hex
+    return token or f"{UNSHARED}{uuid.uuid4().hex}"
+
+
+def shared(token: str) -> bool:
+    """Is `token` a generation other requests read too (what is kept under it may serve them)?"""
+    return not token.startswith(UNSHARED)
 
 
 def _replace_generation() -> None:
@@ -51,10 +58,11 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
-def key(language: str, criteria: dict) -> str:
-    """The cache key of a search: the generation, the language of the facets' labels and the criteria."""
+def key(language: str, criteria: dict, token: str | None = None) -> str:
+    """The cache key of a search: the generation (`token`, else the current one), the language of the facets'
+    labels and the criteria."""
     described = json.dumps(sorted((name, str(value)) for name, value in criteria.items()), ensure_ascii=False)
-    return f"offers:search:{generation()}:{_digest(language, described)}"
+    return f"offers:search:{token or generation()}:{_digest(language, described)}"
 
 
 def kept(search_key: str) -> dict | None:

@@ -208,6 +208,36 @@ def audience_key(user) -> str | None:
     return f"students:{student.school_id}:{student.programme_id}"
 
 
+def audience_entries(user) -> dict[str, object]:
+    """For a person of an `audience_key`: the entry each target list must hold to admit them ({list: entry}, as
+    `audience_q` reads them: their school's country, their school, their programme); none for the public, whom
+    only the offers without targeting admit. No query for a student read for the request
+    (`accounts.selectors.person_for_request`: it holds their school's country), one otherwise."""
+    student = getattr(user, "student", None) if is_active(user) else None
+    if student is None:
+        return {}
+    if hasattr(student, "school_country_id"):
+        country = student.school_country_id
+    else:
+        country = OrganisationPage.objects.filter(pk=student.school_id).values_list("country_id", flat=True).first()
+    return {
+        "target_countries": country,
+        "target_organisations": student.school_id,
+        "target_programmes": student.programme_id,
+    }
+
+
+def admitted(empty: dict, holding: dict):
+    """`audience_q`'s rule over sets of offers, given for each target list the set of offers whose list is empty
+    (`empty`) and of those whose list holds the person's entry (`holding`, 0 or False when they have none): the
+    offers whose every list is empty or holds theirs. The sets are bit masks (or booleans, for one offer)."""
+    result = None
+    for name in TARGET_LISTS:
+        term = empty[name] | holding.get(name, 0)
+        result = term if result is None else result & term
+    return result
+
+
 def searchable_q(user) -> Q:
     """What the public search lists for `user`: the offers online (a renewed offer stays online with its approved
     version while the new one is moderated) that their targeting admits."""

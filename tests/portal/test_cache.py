@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
+from cms_pages import offer_index
 from portal.cache import RedisCache
 from portal.reference.choices import OfferStatus
 from tests.factories import PASSWORD, OfferFactory, company_admin, student
@@ -48,16 +49,19 @@ def test_without_redis_a_read_is_a_miss_and_a_write_is_dropped(caplog):
 
 @pytest.mark.django_db
 def test_the_portal_answers_without_its_cache(settings, api_client, client):
-    """Redis down: the public search is searched afresh, a session is read from the database, a sign-in gets its
-    token (the rate limit counting from zero)."""
+    """Redis down: the public search is searched afresh by SQL (no index of the offers is read for a generation no
+    other request shares), a session is read from the database, a sign-in gets its token (the rate limit counting
+    from zero)."""
     settings.CACHES = {"default": unreachable_cache()}
     published = timezone.now() - datetime.timedelta(hours=1)
     OfferFactory(title="Stage sans cache", live=True, status=OfferStatus.PUBLISHED, first_published_at=published)
+    offer_index.forget()
 
     for _ in range(2):
         search = api_client.get("/api/v1/offers", {"q": "cache"})
         assert search.status_code == 200
         assert [offer["title"] for offer in search.json()["results"]] == ["Stage sans cache"]
+    assert offer_index.held() is None
 
     learner = student()
     client.force_login(learner)

@@ -32,14 +32,16 @@ SEARCH_API = "/api/v1/offers"
 SEARCH_PAGE = "/offres/"
 
 # The offer search, whoever asks, whatever the page size and the number of offers: 6 queries at most.
-# - Through the API: the total and the four facets (one aggregate, the view restrictions and the targeting inside
-#   it), one page of offers with their keywords (a subquery of the same statement). The filters' codes are checked
-#   against the reference tables held in memory. For the public, a first search also reads the ids of its first
-#   results (kept with its counts, `cms_pages.search_cache`) and its page by their ids: 3; the same search again
-#   reads that page only.
-# - Signed in, the person with their student record (the targeting reads it) and whether they hold a role in an
-#   organisation (a programme's students share their kept searches), in one query whether they come with the session
-#   (read from the cache) or with a token; then the aggregate and the page (a programme's students keep no ids).
+# - Through the API, for the public and a programme's students: the total, the four facets and the ids of the first
+#   results counted in memory (`cms_pages.offer_index`, read in two queries by the first search after the offers
+#   change), the ids matching the words (one query, with words only), one page of offers by their ids with their
+#   keywords (a subquery of the same statement); the same search again reads that page only (`search_cache`). By SQL
+#   (a city, a company's people): the total and the four facets (one aggregate, the view restrictions and the
+#   targeting inside it), the ids of the first results (the public's), the page. The filters' codes are checked
+#   against the reference tables held in memory.
+# - Signed in, the person with their student record (the targeting reads it, with their school's country) and
+#   whether they hold a role in an organisation (a programme's students share their kept searches), in one query
+#   whether they come with the session (read from the cache) or with a token.
 SEARCH_API_MAX_QUERIES = {"anonymous": 3, "student": 3, "token": 3}
 # - The search page: the site with its root page, the home page, the offer index with its own fields (one query),
 #   then the API's two; the form's lists of sectors and countries come from memory.
@@ -233,10 +235,11 @@ def test_offer_search_page_runs_the_same_queries_for_few_and_many_offers(
     assert '<option value="62"' in large[1].decode() and '<option value="BE"' in large[1].decode()
 
 
-@pytest.mark.parametrize("params", [{"page_size": 5}, {"q": "numéro", "page_size": 5}], ids=["all", "words"])
-def test_offer_search_counts_in_sql_and_reads_only_the_page(api_client, company, params, django_assert_max_num_queries):
+def searched_twice(api_client, company, params: dict, django_assert_max_num_queries):
+    """The queries of a public search never made before, and of its second page; its answer checked on both."""
     live_offers(company, 0, MANY)
-    api_client.get(SEARCH_API, {"ordering": "start_date"})  # the process's own caches warm, this search not kept
+    # The process's own caches warm and the offers read into its index (`cms_pages.offer_index`); this search not kept.
+    api_client.get(SEARCH_API, {"ordering": "start_date"})
 
     with django_assert_max_num_queries(SEARCH_API_MAX_QUERIES["anonymous"]) as first:
         response = api_client.get(SEARCH_API, params)
@@ -246,6 +249,37 @@ def test_offer_search_counts_in_sql_and_reads_only_the_page(api_client, company,
     assert response.json()["count"] == again.json()["count"] == MANY
     assert len(response.json()["results"]) == len(again.json()["results"]) == 5
     assert again.json()["facets"] == response.json()["facets"]
+    return response, first, kept
+
+
+@pytest.mark.parametrize("params", [{"page_size": 5}, {"q": "numéro", "page_size": 5}], ids=["all", "words"])
+def test_offer_search_counts_in_memory_and_reads_only_the_page(
+    api_client, company, params, django_assert_max_num_queries
+):
+    response, first, kept = searched_twice(api_client, company, params, django_assert_max_num_queries)
+    assert sum(term["count"] for term in response.json()["facets"]["country"]) == MANY
+    offer_table = OfferPage._meta.db_table
+    reading_offers = [query["sql"] for query in first.captured_queries if f'"{offer_table}"' in query["sql"]]
+    # The total and the facets are counted in memory: no aggregate.
+    assert not [sql for sql in reading_offers if "COUNT(" in sql]
+    # The words alone are asked of the search backend: the ids of the offers matching them.
+    matching = [sql for sql in reading_offers if "indexentry" in sql]
+    assert len(matching) == ("q" in params)
+    assert all(sql.startswith('SELECT "cms_pages_offerpage"."page_ptr_id" AS "pk" FROM ') for sql in matching)
+    # The rows: those of the page, by their ids, without the long texts a result does not show.
+    (rows,) = [sql for sql in reading_offers if sql not in matching]
+    assert '"mission"' not in rows and '"profile_sought"' not in rows
+    # Another page of the same search: its rows only, by their ids.
+    assert [query["sql"].split(" IN (")[0] for query in kept.captured_queries] == [rows.split(" IN (")[0]]
+
+
+@pytest.mark.parametrize("params", [{"page_size": 5}, {"q": "numéro", "page_size": 5}], ids=["all", "words"])
+def test_offer_search_by_city_counts_in_sql_and_reads_only_the_page(
+    api_client, company, params, django_assert_max_num_queries
+):
+    # A city is matched by the database (`icontains`): such a search is counted in SQL.
+    params = {**params, "city": "amu"}
+    _response, first, kept = searched_twice(api_client, company, params, django_assert_max_num_queries)
     offer_table = OfferPage._meta.db_table
     reading_offers = [query["sql"] for query in first.captured_queries if f'"{offer_table}"' in query["sql"]]
     # The total and the facets: one aggregate over the filtered offers, never their rows.
