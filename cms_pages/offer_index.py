@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ CRITERIA = {
 FACET_COLUMNS = {"sector": 1, "country": 2, "internship_type": 3, "level": 4}
 # The masks of the audiences kept per generation: the public and each programme's students met since.
 AUDIENCES_KEPT = 1024
+# The offers matching each set of words searched, kept per generation (the most recent): whatever the other criteria
+# of a search, its words find the same offers, and asking the search backend again (ranked: every match's rank, then
+# a sort) costs more than all the rest of the search. At most a set of bits and an array of positions each.
+WORDS_KEPT = 64
 
 
 def mask_of(positions: Iterable[int], size: int) -> int:
@@ -93,6 +98,7 @@ class OfferIndex:
     holding: dict[str, dict[object, list[int]]]
     position: dict[int, int]
     audiences: OrderedDict = field(default_factory=OrderedDict)
+    words: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -137,25 +143,43 @@ class OfferIndex:
             holding=holding,
         )
 
+    def _kept(self, kept: OrderedDict, key, limit: int, compute: Callable[[], object]):
+        """What `kept` holds for `key`, else `compute()`, kept with the `limit` most recently used."""
+        with self.lock:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        value = compute()
+        with self.lock:
+            kept[key] = value
+            while len(kept) > limit:
+                kept.popitem(last=False)
+        return value
+
     def audience(self, key: str, entries: Callable[[], dict]) -> int:
         """The offers the audience `key` finds; `entries` (`access.offers.audience_entries`) is asked the first time
         only."""
-        with self.lock:
-            if key in self.audiences:
-                self.audiences.move_to_end(key)
-                return self.audiences[key]
-        theirs = entries()
-        holding = {
-            name: mask_of(self.holding[name].get(entry, ()), self.size)
-            for name, entry in theirs.items()
-            if entry is not None
-        }
-        found = admitted(self.empty, holding)
-        with self.lock:
-            self.audiences[key] = found
-            while len(self.audiences) > AUDIENCES_KEPT:
-                self.audiences.popitem(last=False)
-        return found
+
+        def admitted_offers() -> int:
+            holding = {
+                name: mask_of(self.holding[name].get(entry, ()), self.size)
+                for name, entry in entries().items()
+                if entry is not None
+            }
+            return admitted(self.empty, holding)
+
+        return self._kept(self.audiences, key, AUDIENCES_KEPT, admitted_offers)
+
+    def matching_words(self, key: tuple, ids: Callable[[], Iterable[int]]) -> tuple[int, array]:
+        """The offers matching a set of words (`key`, with whether they are ranked), and their positions in the order
+        of `ids()`, the ids the search backend finds for them, asked the first time only (the positions are kept for
+        a ranked search only)."""
+
+        def matched() -> tuple[int, array]:
+            found, numbers = self.of_ids(ids())
+            return found, array("i", numbers if key[-1] else ())
+
+        return self._kept(self.words, key, WORDS_KEPT, matched)
 
     def starting(self, after=None, before=None) -> int:
         """The offers starting on or after `after` and on or before `before`."""

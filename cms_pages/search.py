@@ -447,7 +447,7 @@ def indexed_search(user, data: dict, audience: str, generation: str) -> dict | N
     """The search of `audience` (`access.offers.audience_key`) over the offers of `generation` held in memory
     (`cms_pages.offer_index`): {"count", "facets", "ids": the first `FIRST_RESULTS_KEPT` in order}, as the SQL path
     finds them; None for a search the index does not answer (a city). The words alone are asked of the search
-    backend: the live offers matching them, ranked when the search is."""
+    backend (the offers matching them, ranked when the search is), once per generation and set of words."""
     if any(value not in (None, "") for name, value in data.items() if name not in offer_index.CRITERIA):
         return None
     index = offer_index.current(generation)
@@ -455,14 +455,19 @@ def indexed_search(user, data: dict, audience: str, generation: str) -> dict | N
     terms, ordering = words(data.get("q")), _ordering(data)
     order = index.by_start if ordering == START_DATE else None
     if terms and found:
-        # Every offer matching the words, online or not (the index holds those online): the backend's statement alone,
-        # without a join to the offers online, which costs more than the offers it leaves out.
         ranked = ordering == RELEVANCE
-        matching = OfferPage.objects.all().search(" ".join(terms), operator="and", order_by_relevance=ranked)
-        matching = matching.get_queryset() if ranked else matching.get_queryset().order_by()
-        matched, numbers = index.of_ids(matching.values_list("pk", flat=True))
+
+        def matching_ids():
+            # Every offer matching the words, online or not (the index holds those online): the backend's statement
+            # alone, without a join to the offers online, which costs more than the offers it leaves out.
+            matching = OfferPage.objects.all().search(" ".join(terms), operator="and", order_by_relevance=ranked)
+            matching = matching.get_queryset() if ranked else matching.get_queryset().order_by()
+            return matching.values_list("pk", flat=True)
+
+        # The words find the same offers whatever the other criteria: asked once per generation (`WORDS_KEPT`).
+        matched, numbers = index.matching_words((*terms, ranked), matching_ids)
         found &= matched
-        if ordering == RELEVANCE:
+        if ranked:
             order = numbers
     total, counts = index.counts(found)
     first = index.first_ids(found, order, FIRST_RESULTS_KEPT)

@@ -8,6 +8,7 @@ offers, once per process and generation of the offers, and read again when they 
 
 import datetime
 import itertools
+from array import array
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -218,19 +219,46 @@ def test_a_company_member_is_answered_by_sql_with_their_own_lists(catalogue, cli
     assert targeted and found["count"] == 18
 
 
-def test_the_audiences_kept_are_bounded(catalogue, monkeypatch):
+def test_the_audiences_and_words_kept_are_bounded(catalogue, monkeypatch):
     monkeypatch.setattr(offer_index, "AUDIENCES_KEPT", 2)
+    monkeypatch.setattr(offer_index, "WORDS_KEPT", 2)
     index = offer_index.OfferIndex.read("bounded")
     asked = []
 
     def entries(name):
         return lambda: asked.append(name) or {}
 
+    def ids(name):
+        return lambda: asked.append(name) or [index.ids[0]]
+
     for name in ("a", "b", "a", "c", "a", "b"):
         index.audience(name, entries(name))
+        index.matching_words((name, True), ids(f"{name} words"))
     # "b" left when "c" came (the least recently used), and was read again.
-    assert asked == ["a", "b", "c", "b"]
+    assert asked == ["a", "a words", "b", "b words", "c", "c words", "b", "b words"]
     assert list(index.audiences) == ["a", "b"]
+    assert list(index.words) == [("a", True), ("b", True)]
+    assert index.matching_words(("a", True), ids("not asked")) == (1, array("i", [0]))
+
+
+def test_words_are_asked_of_the_search_backend_once_per_generation(catalogue, django_assert_num_queries):
+    generation, public = search_cache.generation(), AnonymousUser()
+    first = search.indexed_search(public, cleaned({"q": "assistant"}), "public", generation)
+    # The same words with other criteria: counted in memory, without asking the backend again.
+    with django_assert_num_queries(0):
+        narrower = search.indexed_search(public, cleaned({"q": "assistant", "country": "FR"}), "public", generation)
+    assert 0 < narrower["count"] == by_sql(public, cleaned({"q": "assistant", "country": "FR"}))["count"]
+    assert narrower["count"] < first["count"]
+    # Ordered otherwise than by relevance, they are asked once more (unranked), then kept too.
+    with django_assert_num_queries(1):
+        search.indexed_search(public, cleaned({"q": "assistant", "ordering": "newest"}), "public", generation)
+    with django_assert_num_queries(0):
+        search.indexed_search(public, cleaned({"q": "assistant", "ordering": "start_date"}), "public", generation)
+    # The offers change: the next search reads them, and asks the backend for the words again.
+    live_offer(catalogue["companies"][0], 60, title="Stage assistant nouveau", first_published_at=timezone.now())
+    with django_assert_num_queries(3):  # the offers, their target lists, the words
+        after = search.indexed_search(public, cleaned({"q": "assistant"}), "public", search_cache.generation())
+    assert after["count"] == first["count"] + 1
 
 
 def test_the_sets_of_positions():
