@@ -1,6 +1,10 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
 import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -288,6 +292,13 @@ KEPT_SEARCH_PARAMETERS = {
 }
 
 
+class SummaryListSerializer(serializers.ListSerializer):
+    """Results of the search: an offer shown already (`HeldSummaries`) is its row as it was, any other is written."""
+
+    def to_representation(self, data):
+        return [item if isinstance(item, dict) else self.child.to_representation(item) for item in data]
+
+
 class OfferSummarySerializer(serializers.ModelSerializer):
     """One offer of the public search: what a result shows, with labels beside the stable codes."""
 
@@ -329,6 +340,7 @@ class OfferSummarySerializer(serializers.ModelSerializer):
             "published_at",
             "url",
         ]
+        list_serializer_class = SummaryListSerializer
 
     def get_company(self, offer) -> dict:
         return {"id": offer.company_id, "name": offer.company.title}
@@ -345,6 +357,51 @@ class OfferSummarySerializer(serializers.ModelSerializer):
 
     def get_url(self, offer) -> str | None:
         return offer.get_full_url(self.context.get("request"))
+
+
+class HeldSummaries:
+    """The results of the searches many people make (the public's, a programme's students'), as the API shows them,
+    held in each process for the offers' generation they were read in (`cms_pages.search_cache`), their language and
+    the site's address: a new search whose page holds offers shown since the offers changed writes their rows
+    without reading them again. The `limit` most recently shown are held, none longer than the kept searches
+    (`search_cache.KEPT_FOR`), should a change ever reach the database by a path that tells nobody."""
+
+    def __init__(self, limit: int):
+        self.limit, self.rows, self.lock = limit, OrderedDict(), threading.Lock()
+
+    def read(self, key: tuple, ids: list[int], read_missing: Callable[[list[int]], dict[int, dict]]) -> list[dict]:
+        """The rows of `ids` in their order under `key`: those held, and those `read_missing` gives, held since; an
+        offer it does not find is left out."""
+        key = (*key, int(time.monotonic() // search_cache.KEPT_FOR))
+        with self.lock:
+            found = {pk: self.rows[key, pk] for pk in ids if (key, pk) in self.rows}
+            for pk in found:
+                self.rows.move_to_end((key, pk))
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            read = read_missing(missing)
+            found.update(read)
+            with self.lock:
+                self.rows.update(((key, pk), row) for pk, row in read.items())
+                while len(self.rows) > self.limit:
+                    self.rows.popitem(last=False)
+        return [found[pk] for pk in ids if pk in found]
+
+
+# About a hundred pages of results; a row is some 2 kB.
+SUMMARIES = HeldSummaries(limit=2000)
+
+
+def held_rows(request, found) -> Callable[[list[int]], list[dict]]:
+    """How a search of the offers' `found.generation` reads the rows of its page: held (`SUMMARIES`), else read by
+    id and written."""
+
+    def read_missing(ids: list[int]) -> dict[int, dict]:
+        offers = found.read_by_id(ids)
+        return {row["id"]: row for row in OfferSummarySerializer(offers, many=True, context={"request": request}).data}
+
+    key = (found.generation, get_language() or "", request.scheme, request.get_host())
+    return lambda ids: SUMMARIES.read(key, ids, read_missing)
 
 
 class FacetTermSerializer(serializers.Serializer):
@@ -444,6 +501,8 @@ class OfferListView(APIView):
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
         found = search_offers(request.user, form.cleaned_data)
+        if found.generation is not None:
+            found.rows = held_rows(request, found)
         paginator = self.pagination_class()
         page = paginator.paginate_counted(found.results, found.count, request, view=self)
         response = paginator.get_paginated_response(

@@ -107,15 +107,19 @@ FIRST_RESULTS_KEPT = 200
 class OfferSearch:
     """The offers found, in order, and the facet counts over them.
 
-    `first_ids`, when the search was kept for the public: the ids of its first results in order, read again by
-    primary key from `by_id` (`results`)."""
+    `first_ids`, when the search was kept: the ids of its first results in order, read again by primary key from
+    `by_id()` (`results`), or by `rows` when the caller holds rows of its own for them (`rows(ids)`: what it shows of
+    those offers, in their order, leaving out any it cannot find). `generation`: the offers' generation the search
+    was counted in, when it may be kept (`cms_pages.search_cache`)."""
 
     query: Callable[[], QuerySet]  # builds `offers`: a kept search needs it only for a page past its ids
     facets: dict[str, list[dict]]
     ordering: str
     count: int | None = None
     first_ids: list[int] | None = None
-    by_id: QuerySet | None = None
+    by_id: Callable[[], QuerySet] | None = None  # built only when the rows of some ids are read
+    generation: str | None = None
+    rows: Callable[[list[int]], list] | None = None
 
     @cached_property
     def offers(self) -> QuerySet:
@@ -127,7 +131,13 @@ class OfferSearch:
         """What to page through: the ordered queryset, or the kept order in front of it."""
         if self.first_ids is None:
             return self.offers
-        return KeptOrder(lambda: self.offers, self.by_id, self.first_ids, self.count)
+        return KeptOrder(lambda: self.offers, self.rows or self.read_by_id, self.first_ids, self.count)
+
+    def read_by_id(self, ids: list[int]) -> list:
+        """The offers `ids` in their order, read by primary key; an offer gone since the search was kept (its change
+        then forgets the search) is left out."""
+        rows = {offer.pk: offer for offer in self.by_id().filter(pk__in=ids).order_by()}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def paginator(self, per_page: int) -> Paginator:
         """The pages of the results, with the count read with the facets when there is one."""
@@ -138,10 +148,10 @@ class OfferSearch:
 
 class KeptOrder:
     """The results of a kept search, sliced as a paginator slices them: a slice within the ids kept is those rows,
-    read by primary key and put back in the kept order; a slice past them comes from the search's own query."""
+    read by `rows` (by primary key, in the kept order); a slice past them comes from the search's own query."""
 
-    def __init__(self, offers: Callable[[], QuerySet], by_id: QuerySet, ids: list[int], count: int):
-        self.offers, self.by_id, self.ids, self.total = offers, by_id, ids, count
+    def __init__(self, offers: Callable[[], QuerySet], rows: Callable[[list[int]], list], ids: list[int], count: int):
+        self.offers, self.rows, self.ids, self.total = offers, rows, ids, count
 
     def __len__(self) -> int:
         return self.total
@@ -153,11 +163,7 @@ class KeptOrder:
         if stop > len(self.ids) and len(self.ids) < self.total:
             return self.offers()[item]
         wanted = self.ids[start:stop]
-        if not wanted:
-            return []
-        rows = {offer.pk: offer for offer in self.by_id.filter(pk__in=wanted).order_by()}
-        # An offer gone since the search was kept (its change then forgets the search) is left out.
-        return [rows[pk] for pk in wanted if pk in rows]
+        return self.rows(wanted) if wanted else []
 
 
 class CountedPaginator(Paginator):
@@ -355,13 +361,13 @@ def _listed(offers: QuerySet) -> QuerySet:
     return offers.for_listing().only(*LISTED_FIELDS)
 
 
-def _by_id(user, ids: list | None, *, indexed: bool = False) -> QuerySet | None:
+def _by_id(user, ids: list | None, *, indexed: bool = False) -> Callable[[], QuerySet] | None:
     """Where the results among `ids` are read again by primary key: what `user` may find (None without ids). Ids an
     index of the offers found (`indexed`: `cms_pages.offer_index`, whose sets hold the targeting) are read among the
     offers online, as the index read them."""
     if ids is None:
         return None
-    return _listed(offer_index.listed() if indexed else searchable(user))
+    return lambda: _listed(offer_index.listed() if indexed else searchable(user))
 
 
 def _ordering(data: dict) -> str:
@@ -440,6 +446,7 @@ def _kept_search(user, data: dict, audience: str) -> OfferSearch:
         count=found["count"],
         first_ids=found["ids"],
         by_id=_by_id(user, found["ids"], indexed=found.get("indexed", False)),
+        generation=generation if search_cache.shared(generation) else None,
     )
 
 
