@@ -227,10 +227,11 @@ def audience_entries(user) -> dict[str, object]:
     }
 
 
-def admitted(empty: dict, holding: dict):
-    """`audience_q`'s rule over sets of offers, given for each target list the set of offers whose list is empty
-    (`empty`) and of those whose list holds the person's entry (`holding`, 0 or False when they have none): the
-    offers whose every list is empty or holds theirs. The sets are bit masks (or booleans, for one offer)."""
+def admitted(empty: dict[str, int], holding: dict[str, int]) -> int:
+    """`audience_q`'s rule over sets of offers held as bit masks (`cms_pages.offer_index`): given for each target list
+    the offers whose list is empty (`empty`) and those whose list holds the person's entry (`holding`; none when they
+    have no entry), the offers whose every list is empty or holds theirs. The public, with no entry, is admitted to
+    the offers whose lists are all empty: those without targeting."""
     result = None
     for name in TARGET_LISTS:
         term = empty[name] | holding.get(name, 0)
