@@ -1,9 +1,7 @@
 """Offers on the company side: create and edit drafts, lifecycle actions, workspace tabs, moderation queue."""
 
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.utils.translation import get_language
@@ -25,6 +23,7 @@ from cms_pages.models import OfferPage, OrganisationPage
 from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS, search_offers
 from portal import access
 from portal.ids import MAX_ID
+from portal.recent import Recent
 from portal.reference import tables
 from portal.reference.choices import InternshipType, OfferStatus, StudyLevel
 from workflows import review, services, visits, workspace
@@ -367,24 +366,18 @@ class HeldSummaries:
     (`search_cache.KEPT_FOR`), should a change ever reach the database by a path that tells nobody."""
 
     def __init__(self, limit: int):
-        self.limit, self.rows, self.lock = limit, OrderedDict(), threading.Lock()
+        self.rows = Recent(limit)
 
     def read(self, key: tuple, ids: list[int], read_missing: Callable[[list[int]], dict[int, dict]]) -> list[dict]:
         """The rows of `ids` in their order under `key`: those held, and those `read_missing` gives, held since; an
         offer it does not find is left out."""
         key = (*key, int(time.monotonic() // search_cache.KEPT_FOR))
-        with self.lock:
-            found = {pk: self.rows[key, pk] for pk in ids if (key, pk) in self.rows}
-            for pk in found:
-                self.rows.move_to_end((key, pk))
+        found = {pk: row for (_key, pk), row in self.rows.get_many((key, pk) for pk in ids).items()}
         missing = [pk for pk in ids if pk not in found]
         if missing:
             read = read_missing(missing)
             found.update(read)
-            with self.lock:
-                self.rows.update(((key, pk), row) for pk, row in read.items())
-                while len(self.rows) > self.limit:
-                    self.rows.popitem(last=False)
+            self.rows.put_many(((key, pk), row) for pk, row in read.items())
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from django.db.models.functions import Cast
 
 from cms_pages.models import OfferPage
 from portal.access.offers import TARGET_LISTS, admitted
+from portal.recent import Recent
 
 # The order of the newest offers, the index's own (`cms_pages.search` orders by it too).
 NEWEST_FIRST = ("-first_published_at", "-pk")
@@ -44,8 +44,16 @@ CRITERIA = {
     "start_after",
     "start_before",
 }
-# Facet name → column of the row read (`_read_rows`).
-FACET_COLUMNS = {"sector": 1, "country": 2, "internship_type": 3, "level": 4}
+# Facet name (as in the API and the query string, each a criterion of the same name) → the offer's field.
+FACETS = {
+    "sector": "sector",
+    "country": "country",
+    "internship_type": "internship_type",
+    "level": "study_level",
+}
+# The columns of the rows read (`_read_rows`): the id, the facets, the company, the start date.
+FACET_COLUMNS = {facet: number for number, facet in enumerate(FACETS, start=1)}
+COMPANY_COLUMN, START_COLUMN = len(FACETS) + 1, len(FACETS) + 2
 # The masks of the audiences kept per generation: the public and each programme's students met since.
 AUDIENCES_KEPT = 1024
 # The offers matching each set of words searched, kept per generation (the most recent): whatever the other criteria
@@ -97,9 +105,8 @@ class OfferIndex:
     empty: dict[str, int]
     holding: dict[str, dict[object, list[int]]]
     position: dict[int, int]
-    audiences: OrderedDict = field(default_factory=OrderedDict)
-    words: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    audiences: Recent = field(default_factory=lambda: Recent(AUDIENCES_KEPT))
+    words: Recent = field(default_factory=lambda: Recent(WORDS_KEPT))
 
     @property
     def size(self) -> int:
@@ -115,8 +122,8 @@ class OfferIndex:
         for number, row in enumerate(rows):
             for facet, column in FACET_COLUMNS.items():
                 values[facet].setdefault(row[column], []).append(number)
-            companies.setdefault(row[5], []).append(number)
-        by_start = sorted(range(size), key=lambda number: (rows[number][6], ids[number]))
+            companies.setdefault(row[COMPANY_COLUMN], []).append(number)
+        by_start = sorted(range(size), key=lambda number: (rows[number][START_COLUMN], ids[number]))
         listed: dict[str, set[int]] = {name: set() for name in TARGET_LISTS}
         holding: dict[str, dict[object, list[int]]] = {name: {} for name in TARGET_LISTS}
         for name, offer_id, entry in _read_target_entries():
@@ -138,23 +145,10 @@ class OfferIndex:
             },
             companies=companies,
             by_start=by_start,
-            start_dates=[rows[number][6] for number in by_start],
+            start_dates=[rows[number][START_COLUMN] for number in by_start],
             empty={name: everything ^ mask_of(numbers, size) for name, numbers in listed.items()},
             holding=holding,
         )
-
-    def _kept(self, kept: OrderedDict, key, limit: int, compute: Callable[[], object]):
-        """What `kept` holds for `key`, else `compute()`, kept with the `limit` most recently used."""
-        with self.lock:
-            if key in kept:
-                kept.move_to_end(key)
-                return kept[key]
-        value = compute()
-        with self.lock:
-            kept[key] = value
-            while len(kept) > limit:
-                kept.popitem(last=False)
-        return value
 
     def audience(self, key: str, entries: Callable[[], dict]) -> int:
         """The offers the audience `key` finds; `entries` (`access.offers.audience_entries`) is asked the first time
@@ -168,7 +162,7 @@ class OfferIndex:
             }
             return admitted(self.empty, holding)
 
-        return self._kept(self.audiences, key, AUDIENCES_KEPT, admitted_offers)
+        return self.audiences.get(key, admitted_offers)
 
     def matching_words(self, key: tuple, ids: Callable[[], Iterable[int]]) -> tuple[int, array]:
         """The offers matching a set of words (`key`, with whether they are ranked), and their positions in the order
@@ -179,7 +173,7 @@ class OfferIndex:
             found, numbers = self.of_ids(ids())
             return found, array("i", numbers if key[-1] else ())
 
-        return self._kept(self.words, key, WORDS_KEPT, matched)
+        return self.words.get(key, matched)
 
     def starting(self, after=None, before=None) -> int:
         """The offers starting on or after `after` and on or before `before`."""
@@ -192,7 +186,7 @@ class OfferIndex:
 
     def matching(self, data: dict, found: int) -> int:
         """`found` narrowed by the search form's criteria that the index holds (an empty value does not filter)."""
-        for facet in FACET_COLUMNS:  # each facet is a criterion of the same name
+        for facet in FACETS:
             if data.get(facet):
                 found &= self.values[facet].get(data[facet], 0)
         if data.get("organisation"):
@@ -238,11 +232,7 @@ def listed():
 def _read_rows() -> list[tuple]:
     """Every offer of `listed()`, newest first as the database orders them: (id, sector, country, internship type,
     study level, company, start date)."""
-    return list(
-        listed()
-        .order_by(*NEWEST_FIRST)
-        .values_list("pk", "sector_id", "country_id", "internship_type", "study_level", "company_id", "start_date")
-    )
+    return list(listed().order_by(*NEWEST_FIRST).values_list("pk", *FACETS.values(), "company_id", "start_date"))
 
 
 def _read_target_entries() -> list[tuple[str, int, object]]:
