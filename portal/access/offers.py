@@ -152,6 +152,11 @@ def untargeted_pages(pages: QuerySet, *, searched: bool = False) -> QuerySet:
     return pages
 
 
+def _school_country(student) -> QuerySet:
+    """The country of `student`'s school (a query of one value)."""
+    return OrganisationPage.objects.filter(pk=student.school_id).values_list("country_id", flat=True)
+
+
 def audience_q(user) -> Q:
     """The offers whose targeting admits `user`.
 
@@ -170,7 +175,7 @@ def audience_q(user) -> Q:
         # each, as it does the public's (an OR of subqueries would be asked offer by offer). An untargeted offer has
         # every list empty: the student's part holds it already.
         # The school's country in the same statement: the school itself is not read.
-        school_country = OrganisationPage.objects.filter(pk=student.school_id).values("country_id")
+        school_country = _school_country(student)
         audience = (
             _admits("target_countries", country_id__in=school_country)
             & _admits("target_organisations", organisationpage_id=student.school_id)
@@ -216,10 +221,8 @@ def audience_entries(user) -> dict[str, object]:
     student = getattr(user, "student", None) if is_active(user) else None
     if student is None:
         return {}
-    if hasattr(student, "school_country_id"):
-        country = student.school_country_id
-    else:
-        country = OrganisationPage.objects.filter(pk=student.school_id).values_list("country_id", flat=True).first()
+    held = hasattr(student, "school_country_id")
+    country = student.school_country_id if held else _school_country(student).first()
     return {
         "target_countries": country,
         "target_organisations": student.school_id,
