@@ -2,17 +2,18 @@
 
 One function serves the search page (`OfferIndexPage`) and `GET /offers`, so that both list the same
 offers in the same order with the same counts. The full-text part goes through Wagtail's search
-backend (the database backend: SQLite FTS5 or PostgreSQL full text); targeting and filters are plain
-SQL on the result. The total and the facets are counted over the filtered results in one aggregate query, so that
-a search costs the same few queries whatever the number of offers: that aggregate, one page of rows (the columns a
-result shows) and its keywords.
+backend (the database backend: SQLite FTS5 or PostgreSQL full text).
 
-What the public finds (no targeting of their own) is the same for all of them until the offers change: its total,
-its facets and the ids of its first `FIRST_RESULTS_KEPT` results, in order, are kept in the cache
-(`cms_pages.search_cache`), and a page among those is then one query by primary key, whatever the number of offers
-the search matched and however costly its ranking; on PostgreSQL a search ranked by relevance sorts those ids in the
-statement that counts it, over the offers it reads once. What the students of one programme find is the same for all of
-them too (`access.offers.audience_key`): its total and its facets are kept for them.
+What the public finds (no targeting of their own) is the same for all of them until the offers change, and so is what
+the students of one programme find (`access.offers.audience_key`). Their searches are counted by the offers held in
+memory (`indexed_search`, `cms_pages.offer_index`: the words alone asked of the backend), and their total, their
+facets and the ids of their first `FIRST_RESULTS_KEPT` results, in order, are kept in the cache
+(`cms_pages.search_cache`): a page among those is then one query by primary key, whatever the number of offers the
+search matched and however costly its ranking. Any other search (a city, a company's people, who find their own
+offers too) filters in SQL and counts its total and facets over the filtered results in one aggregate query, so that
+it costs the same few queries whatever the number of offers: that aggregate, the ids of its first results (on
+PostgreSQL a search ranked by relevance sorts them in the statement that counts it), one page of rows (the columns a
+result shows) and its keywords.
 """
 
 from __future__ import annotations
@@ -60,12 +61,7 @@ ORDERINGS = [
     (START_DATE, _("Earliest start first")),
 ]
 # Facet name (as in the API and the query string) → the offer's field.
-FACETS = {
-    "sector": "sector",
-    "country": "country",
-    "internship_type": "internship_type",
-    "level": "study_level",
-}
+FACETS = offer_index.FACETS
 CHOICE_LABELS = {"internship_type": InternshipType, "level": StudyLevel}
 # The columns a result shows (the search page's card, the API's summary) and those its address is built from: the
 # page of results reads these only, never the mission or the profile sought.

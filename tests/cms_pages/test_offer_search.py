@@ -47,9 +47,9 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 OUT_OF_RANGE_NUMBER = "99999999999999999999"
 
 # A search with a query and a filter by a signed-in student, whatever the number of offers: the signed-in user with
-# their student record, the count and the four facets in one query, one page of offers with their keywords; on the
-# page, the site, the home page and the offer index first (tests/portal/test_query_counts.py pins each kind of
-# client).
+# their student record, the offers matching the words (the count and the four facets in memory), one page of offers
+# with their keywords; on the page, the site, the home page and the offer index first
+# (tests/portal/test_query_counts.py pins each kind of client).
 SEARCH_PAGE_MAX_QUERIES = 6
 SEARCH_API_MAX_QUERIES = 3
 
