@@ -8,11 +8,51 @@ from cms_pages.search import MAX_QUERY_LENGTH, ORDERINGS
 from portal.contact import services as contact
 from portal.reference import tables
 from portal.reference.choices import InternshipType, StudyLevel
+from portal.reference.models import Country, Sector
 from portal.widgets import LongSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CodeField(forms.ChoiceField):
+    """A choice among codes, checked in the set `codes()` in one look-up whatever the number of choices it lists (a
+    `ChoiceField` runs through them all)."""
+
+    def __init__(self, *, codes, **kwargs):
+        super().__init__(**kwargs)
+        self.codes = codes
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.codes()
+
+
+class SharedFields(dict):
+    """The fields of a form that no form changes: each form of the class gets them in a dict of its own, the fields
+    themselves shared, where Django copies every field deeply for each form (most of the time a search spent checking
+    its parameters)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def sharing_fields(form_class: type[forms.Form]) -> type[forms.Form]:
+    """`form_class`, whose forms share its fields (`SharedFields`): none of them may change a field."""
+    form_class.base_fields = SharedFields(form_class.base_fields)
+    return form_class
+
+
+def _values(choices) -> frozenset[str]:
+    return frozenset(code for code, _label in choices)
+
+
+INTERNSHIP_TYPES, STUDY_LEVELS, ORDERING_CODES = (
+    _values(InternshipType.choices),
+    _values(StudyLevel.choices),
+    _values(ORDERINGS),
+)
+
+
+@sharing_fields
 class OfferSearchForm(forms.Form):
     """What a visitor may narrow the live offers by. Every field is optional; an empty one does not filter."""
 
@@ -25,30 +65,38 @@ class OfferSearchForm(forms.Form):
     )
     # Codes, from the reference tables held in memory (`portal.reference.tables`): checking or listing them reads
     # nothing from the database, and the lists are built only when a form shows them or checks a code.
-    sector = forms.ChoiceField(
+    sector = CodeField(
         label=_("Sector"),
         required=False,
         choices=lambda: [("", _("All sectors")), *tables.sector_choices()],
+        codes=lambda: tables.codes(Sector),
         widget=LongSelect,
     )
     # Countries listed by their name in the reader's language, not by ISO code.
-    country = forms.ChoiceField(
+    country = CodeField(
         label=_("Country"),
         required=False,
         choices=lambda: [("", _("All countries")), *tables.country_choices()],
+        codes=lambda: tables.codes(Country),
         widget=LongSelect,
     )
     city = forms.CharField(label=_("City"), required=False, max_length=120)
-    internship_type = forms.ChoiceField(
-        label=_("Internship type"), required=False, choices=[("", _("All types")), *InternshipType.choices]
+    internship_type = CodeField(
+        label=_("Internship type"),
+        required=False,
+        choices=[("", _("All types")), *InternshipType.choices],
+        codes=lambda: INTERNSHIP_TYPES,
     )
-    level = forms.ChoiceField(
-        label=_("Study level"), required=False, choices=[("", _("All levels")), *StudyLevel.choices]
+    level = CodeField(
+        label=_("Study level"),
+        required=False,
+        choices=[("", _("All levels")), *StudyLevel.choices],
+        codes=lambda: STUDY_LEVELS,
     )
     organisation = forms.IntegerField(label=_("Company"), required=False, min_value=1, widget=forms.HiddenInput)
     start_after = forms.DateField(label=_("Starting from"), required=False, widget=DATE_INPUT)
     start_before = forms.DateField(label=_("Starting at the latest"), required=False, widget=DATE_INPUT)
-    ordering = forms.ChoiceField(label=_("Sort by"), required=False, choices=ORDERINGS)
+    ordering = CodeField(label=_("Sort by"), required=False, choices=ORDERINGS, codes=lambda: ORDERING_CODES)
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,8 @@ from portal.reference.models import Country, LabelledCode, Sector
 _held: dict[type[LabelledCode], tuple[LabelledCode, ...]] = {}
 # The lists of choices, per language: (list, language) → [(code, label)].
 _choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
+# The codes of each table, to check one in a single look-up.
+_codes: dict[type[LabelledCode], frozenset[str]] = {}
 
 
 def _rows(model: type[LabelledCode]) -> tuple[LabelledCode, ...]:
@@ -32,6 +34,7 @@ def forget(**kwargs) -> None:
     """Read the tables again at their next use."""
     _held.clear()
     _choices.clear()
+    _codes.clear()
 
 
 for _model in (Country, Sector):
@@ -71,8 +74,18 @@ def sector_choices() -> list[tuple[str, str]]:
     return _listed("sectors", lambda: [(sector.code, str(sector)) for sector in _rows(Sector)])
 
 
+def codes(model: type[LabelledCode]) -> frozenset[str]:
+    """The codes of `model` (`Country` or `Sector`)."""
+    found = _codes.get(model)
+    if found is None:
+        found = frozenset(row.code for row in _rows(model))
+        if found:
+            _codes[model] = found
+    return found
+
+
 def is_country(code: str) -> bool:
-    return any(country.code == code for country in _rows(Country))
+    return code in codes(Country)
 
 
 def sector_names() -> dict[str, str]:

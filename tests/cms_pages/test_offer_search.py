@@ -690,6 +690,20 @@ def test_a_country_added_to_the_reference_data_is_offered_and_searched_at_once(c
     assert [row["title"] for row in found.json()["results"]] == ["Stage à Pristina"]
 
 
+def test_the_forms_of_the_search_share_fields_but_not_what_each_was_given(client, company):
+    """Each search form shares its class's fields (no copy per form): what one form was given, its errors included,
+    is not in the next one's page."""
+    live_offer(company, "Stage comptable")
+
+    refused = client.get(SEARCH_PAGE, {"sector": "62", "country": "ZZ", "level": "bachelor"}, **ENGLISH)
+    later = client.get(SEARCH_PAGE, **ENGLISH).content.decode()
+
+    assert '<option value="62" selected>' in refused.content.decode()
+    assert "is not one of the available choices" in refused.content.decode()
+    assert re.findall(r'<option value="[^"]+" selected>', later) == []  # the language's option has attributes first
+    assert "is not one of the available choices" not in later
+
+
 def test_search_page_shows_the_error_beside_the_field(client, company, subtests):
     live_offer(company, "Stage comptable")
 
