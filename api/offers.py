@@ -493,7 +493,7 @@ class OfferListView(APIView):
         form = OfferSearchForm(request.query_params)
         if not form.is_valid():
             raise DRFValidationError({field: list(messages) for field, messages in form.errors.items()})
-        found = search_offers(request.user, form.cleaned_data)
+        found = search_offers(request.user, form.cleaned_data, generation=kept.generation if kept else None)
         if found.generation is not None:
             found.rows = held_rows(request, found)
         paginator = self.pagination_class()

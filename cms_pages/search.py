@@ -385,17 +385,18 @@ def matching_offers(user, data: dict) -> tuple[QuerySet, str]:
     return offers, ordering
 
 
-def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
+def search_offers(user, data: dict, *, with_facets: bool = True, generation: str | None = None) -> OfferSearch:
     """The offers of `matching_offers`, shaped for a page of results, with their number and the facets over them.
 
     For an audience many people share (`access.offers.audience_key`: the public, a programme's students), the number
     and the facets come from the cache when the same search was made since the offers last changed, and for the
     public the order of the first results too; the search's own query is then built only for a page past them (for
     the students, for the page asked for). A search ranked by relevance on PostgreSQL gets the order of its first
-    results with its count, for anyone (`counted_with_first_ids`), and its pages among them are read by id."""
+    results with its count, for anyone (`counted_with_first_ids`), and its pages among them are read by id.
+    `generation`: the offers' generation the caller read already (`search_cache.kept_answer`), else read here."""
     audience = access.offers.audience_key(user) if with_facets else None
     if audience is not None:
-        return _kept_search(user, data, audience)
+        return _kept_search(user, data, audience, generation or search_cache.generation())
     offers, ordering = matching_offers(user, data)
     listed = _listed(offers)
     if not with_facets:
@@ -413,14 +414,13 @@ def search_offers(user, data: dict, *, with_facets: bool = True) -> OfferSearch:
     )
 
 
-def _kept_search(user, data: dict, audience: str) -> OfferSearch:
+def _kept_search(user, data: dict, audience: str, generation: str) -> OfferSearch:
     """`search_offers` for an audience many people share: what the cache keeps of the search, computed and kept when
     it has none: by the offers held in memory (`indexed_search`), else by SQL. The order of its first results is kept
     as well (but for a programme's students' search by SQL), and each page of them is then read by id, however costly
     the ranking; a page past them is read with the search's own query."""
     criteria = {name: value for name, value in data.items() if value not in (None, "") and name != "q"}
     criteria.update(words=" ".join(words(data.get("q"))), ordering=_ordering(data), audience=audience)
-    generation = search_cache.generation()
     search_key = search_cache.key(get_language() or "fr", criteria, generation)
     found, offers = search_cache.kept(search_key), None
     if found is None:
