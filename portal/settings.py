@@ -147,6 +147,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if _random_page_cost:
         _options = DATABASES["default"].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_random_page_cost)}".strip()
+    # The reads every signed-in request makes (`portal.accounts.selectors`) are prepared: planned once per connection,
+    # from the first run (0; Django's own statements never are). `PG_PREPARE_THRESHOLD` empty prepares none, for a
+    # pooler that keeps no prepared statements between transactions (PgBouncer's transaction mode before 1.21).
+    _prepare_threshold = os.environ.get("PG_PREPARE_THRESHOLD", "0")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", int(_prepare_threshold) if _prepare_threshold else None
+    )
 if not _SERVER_DATABASE:
     # The web server and the Huey consumer write to one file at the same time (`make run`).
     # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (the busy timeout)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 
+import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import OuterRef, Q, QuerySet
 from rest_framework.authtoken.models import Token
 
@@ -41,6 +43,34 @@ def followers_of(student_user) -> list[User]:
     return list(User.objects.filter(scope, is_active=True).distinct())
 
 
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Django's logged cursor, logging the statement as it was written: psycopg tells nothing of a prepared one."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _prepared_cursor(connection):
+    """A cursor whose statements PostgreSQL plans once per connection: planning the request's read (its joins and its
+    `EXISTS`) took the server several times longer than running it. Django's cursors bind their parameters on the
+    client, and psycopg prepares none of their statements; this one binds them on the server, so that psycopg
+    prepares what it runs as the connection's `prepare_threshold` says (`PG_PREPARE_THRESHOLD`, settings). It is
+    wrapped as Django wraps its own: its statements are counted and logged as theirs. Elsewhere, a cursor of
+    Django's (SQLite keeps its statements compiled itself)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    # As `BaseDatabaseWrapper.cursor()` makes one, with psycopg's own cursor class.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return _PreparedDebugCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
 class _RequestRead:
     """The SQL reading a person as each request reads them, compiled once per process and database: the SQL of a
     few joins and three `EXISTS` takes Django longer to write than the database to run. `queryset` holds the one row
@@ -64,7 +94,7 @@ class _RequestRead:
     def row(self, value) -> list | None:
         """The columns of the one row for `value`, converted as the ORM converts them, or None."""
         params = [value if param == self.placeholder else param for param in self.params]
-        with connections[self.alias].cursor() as cursor:
+        with _prepared_cursor(connections[self.alias]) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         return next(iter(self.compiler.results_iter(results=[rows])), None)

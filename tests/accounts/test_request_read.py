@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection
 from django.db.models import OuterRef
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -121,3 +122,30 @@ def test_a_hostile_token_is_refused_in_drfs_words(people, api_client, key):
 
     assert response.status_code == 401
     assert "token" in response.json()["detail"].lower()
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.postgresql_only
+def test_on_postgresql_each_read_is_planned_once_per_connection(people, django_assert_num_queries):
+    """PostgreSQL plans the read of a token's person once per connection, then runs it as prepared: one statement per
+    request still, counted and logged with its SQL; another key runs the same prepared statement."""
+    learner, admin = people["student"], people["admin"]
+    keys = [Token.objects.create(user=learner).key, Token.objects.create(user=admin).key]
+    token_for_request(keys[0])
+    person_for_request(learner.pk)
+    reads = [statement for statement in prepared_statements() if '"accounts_user"' in statement]
+    assert len([statement for statement in reads if '"authtoken_token"."key" = $' in statement]) == 1
+    assert len([statement for statement in reads if '"accounts_user"."id" = $' in statement]) == 1
+
+    with django_assert_num_queries(2) as statements:
+        assert token_for_request(keys[1]).user == admin
+        assert person_for_request(learner.pk).student.school_country_id == "BE"
+
+    assert all('"accounts_user"' in query["sql"] for query in statements.captured_queries)
+    assert sorted(prepared_statements()) == sorted(set(prepared_statements()))
+    assert len([statement for statement in prepared_statements() if '"accounts_user"' in statement]) == len(reads)

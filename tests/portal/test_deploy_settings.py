@@ -38,3 +38,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_prepared_reads_follow_pg_prepare_threshold(tmp_path):
+    """On PostgreSQL psycopg prepares the requests' reads from their first run, unless told to prepare none (a pooler
+    that keeps no prepared statements)."""
+    shown = (
+        "from django.conf import settings; print(repr(settings.DATABASES['default']['OPTIONS']['prepare_threshold']))"
+    )
+    server = {"DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal", "VAR_DIR": str(tmp_path)}
+
+    assert run_manage("shell", "--no-imports", "-c", shown, **server).stdout.strip() == "0"
+    assert run_manage("shell", "--no-imports", "-c", shown, PG_PREPARE_THRESHOLD="", **server).stdout.strip() == "None"
+    assert run_manage("shell", "--no-imports", "-c", shown, PG_PREPARE_THRESHOLD="5", **server).stdout.strip() == "5"
