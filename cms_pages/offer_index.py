@@ -71,20 +71,32 @@ def mask_of(positions: Iterable[int], size: int) -> int:
 
 
 class Members:
-    """The positions of a set's bits, read in one pass: `in` tests one position, `first` gives the lowest."""
+    """The positions of a set's bits, from its bytes: `in` tests one position, `first` gives the lowest, reading the
+    bytes by blocks and skipping those that hold none."""
+
+    BLOCK = 256  # bytes: 2,048 positions
 
     def __init__(self, mask: int):
-        # Lowest bit first: the character at index `p` is the bit at position `p`.
-        self.bits = format(mask, "b")[::-1] if mask else ""
+        self.bytes = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
 
     def __contains__(self, position: int) -> bool:
-        return position < len(self.bits) and self.bits[position] == "1"
+        at = position >> 3
+        return at < len(self.bytes) and (self.bytes[at] >> (position & 7)) & 1 == 1
 
     def first(self, limit: int) -> list[int]:
-        found, at = [], self.bits.find("1")
-        while at != -1 and len(found) < limit:
-            found.append(at)
-            at = self.bits.find("1", at + 1)
+        found, empty = [], bytes(self.BLOCK)
+        for start in range(0, len(self.bytes), self.BLOCK):
+            block = self.bytes[start : start + self.BLOCK]
+            if block == empty[: len(block)]:
+                continue
+            # Lowest bit first: the character at index `p` is the bit at position `start * 8 + p`.
+            bits, offset = format(int.from_bytes(block, "little"), "b")[::-1], start * 8
+            at = bits.find("1")
+            while at != -1:
+                found.append(offset + at)
+                if len(found) == limit:
+                    return found
+                at = bits.find("1", at + 1)
         return found
 
 

@@ -268,3 +268,10 @@ def test_the_sets_of_positions():
     assert members.first(10) == [0, 3, 9]
     assert 9 in members and 4 not in members and 10 not in members and 500 not in members
     assert offer_index.Members(0).first(5) == []
+    # Bits far apart over many bytes, and bits packed in a few: the same positions as a bit-by-bit reading.
+    for positions in ([1, 8, 15, 16, 4_000, 49_999], list(range(3, 400, 2))):
+        mask = offer_index.mask_of(positions, 50_000)
+        members = offer_index.Members(mask)
+        assert members.first(len(positions) + 5) == positions
+        assert members.first(4) == positions[:4]
+        assert [bit for bit in range(50_001) if bit in members] == positions
