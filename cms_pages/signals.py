@@ -1,8 +1,9 @@
 """What tells the kept public searches (`cms_pages.search_cache`) that the offers changed.
 
 Any page saved, moved or deleted (an offer published, changed or unpublished; a company's page above its offers),
-any view restriction added, changed or removed, and any keyword renamed or deleted (the results show their names)
-forgets them: what the public finds, or how it is shown, may have changed.
+any view restriction added, changed or removed, any keyword renamed or deleted (the results show their names) and any
+site saved or deleted (the results' addresses are built from its hostname and port) forgets them: what the public
+finds, or how it is shown, may have changed.
 
 What leaves the public's results as they were keeps them: a page created offline (a new draft), an offer saved
 while offline (a draft changed: an offer leaves the results by its unpublication, a signal of its own), a page saved
@@ -15,7 +16,7 @@ kept searches little time.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms_pages.models import OfferPage
@@ -36,6 +37,9 @@ REVISION_BOOKKEEPING = frozenset(
     }
 )
 
+# What the public's results are read from or show.
+SHOWN = (Page, PageViewRestriction, Tag, Site)
+
 
 def _shows_the_public_nothing_new(instance, created: bool, update_fields) -> bool:
     if isinstance(instance, Page):
@@ -49,15 +53,13 @@ def _shows_the_public_nothing_new(instance, created: bool, update_fields) -> boo
 
 @receiver(post_save)
 def saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if isinstance(instance, (Page, PageViewRestriction, Tag)) and not _shows_the_public_nothing_new(
-        instance, created, update_fields
-    ):
+    if isinstance(instance, SHOWN) and not _shows_the_public_nothing_new(instance, created, update_fields):
         offers_changed()
 
 
 @receiver(post_delete)
 def deleted(sender, instance, **kwargs):
-    if isinstance(instance, (Page, PageViewRestriction, Tag)):
+    if isinstance(instance, SHOWN):
         offers_changed()
 
 

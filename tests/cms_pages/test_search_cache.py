@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from taggit.models import Tag
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from cms_pages import search, search_cache
 from cms_pages.models import OfferPage
@@ -300,6 +300,19 @@ def test_a_keyword_renamed_is_shown_by_the_next_search(api_client, company):
     tag.save()
 
     assert api_client.get(SEARCH_API).json()["results"][0]["keywords"] == ["données"]
+
+
+def test_the_site_s_address_changed_is_shown_by_the_next_search(api_client, company):
+    live_offer(company, "Stage comptable")
+    before = api_client.get(SEARCH_API).json()["results"][0]["url"]
+
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "stages.example.org", 443
+    site.save()
+
+    after = api_client.get(SEARCH_API).json()["results"][0]["url"]
+    assert "stages.example.org" not in before
+    assert after.startswith("https://stages.example.org/") and after.endswith("/stage-comptable/")
 
 
 def test_a_cache_that_keeps_nothing_answers_every_search_afresh(api_client, company, settings):
