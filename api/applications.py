@@ -4,6 +4,7 @@ The views are thin: `portal.recruitment.services` decides and writes, `portal.ac
 scopes the lists; the web pages (`portal/recruitment/views.py`) call the same functions.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -167,7 +168,7 @@ def _applications_filter(request, applications):
         value = params.get(name, "")
         if value:
             if not value.isdigit() or not within_range(int(value)):
-                raise DRFValidationError({name: ["A whole number is required."]})
+                raise DRFValidationError({name: [_("A whole number is required.")]})
             applications = applications.filter(**{f"{name}_id": int(value)})
     spontaneous = params.get("spontaneous", "")
     if spontaneous in ("true", "1"):

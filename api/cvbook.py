@@ -6,6 +6,7 @@ The views are thin: `portal.access.cvbook` decides who may, `portal.cvbook.selec
 """
 
 from django.core.paginator import Page
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -280,7 +281,7 @@ class OwnProfileView(APIView):
         """Write the profile; the fields left out keep their value. `visible` needs a title."""
         access.cvbook.student_of(request.user)
         if not isinstance(request.data, dict):
-            raise DRFValidationError({"non_field_errors": ["Send a JSON object."]})
+            raise DRFValidationError({"non_field_errors": [_("Send a JSON object.")]})
         changes = {name: request.data[name] for name in services.PROFILE_FIELDS if name in request.data}
         services.update_profile(request.user, changes, by=request.user)
         return _own_profile_response(request)
@@ -359,7 +360,7 @@ def _searching_company(request) -> OrganisationPage:
     if raw and (not raw.isdigit() or not within_range(int(raw))):
         if not access.cvbook.is_searcher(request.user):
             raise PermissionDenied  # whatever they ask, non-members learn nothing more
-        raise DRFValidationError({"company": ["A whole number is required."]})
+        raise DRFValidationError({"company": [_("A whole number is required.")]})
     return access.cvbook.require_searcher(request.user, int(raw) if raw else None)
 
 
@@ -369,7 +370,7 @@ class CvbookPagination(PortalPagination):
     def paginate_search(self, found: selectors.ProfileSearch, request):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-            raise DRFValidationError({"page": ["A page number from 1 is required."]})
+            raise DRFValidationError({"page": [_("A page number from 1 is required.")]})
         self.request = request
         paginator = found.paginator(self.get_page_size(request))
         number = int(raw)

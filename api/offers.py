@@ -620,12 +620,12 @@ class WorkspaceQuerySerializer(serializers.Serializer):
 
     def validate_country(self, code: str) -> str:
         if code and not tables.is_country(code.upper()):
-            raise serializers.ValidationError("Unknown country.")
+            raise serializers.ValidationError(_("Unknown country."))
         return code.upper()
 
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise serializers.ValidationError({"date_to": ["This date must not be before date_from."]})
+            raise serializers.ValidationError({"date_to": [_("This date must not be before date_from.")]})
         return data
 
 
@@ -688,7 +688,7 @@ class BulkRenewView(APIView):
         if data.validated_data.get("campaign") is not None:
             campaign = Campaign.objects.filter(pk=data.validated_data["campaign"]).first()
             if campaign is None:
-                raise DRFValidationError({"campaign": ["Unknown campaign."]})
+                raise DRFValidationError({"campaign": [_("Unknown campaign.")]})
         renewed = services.bulk_renew(company, offers, by=request.user, campaign=campaign)
         rows = offers_with_details().filter(pk__in=[offer.pk for offer in renewed]).order_by("pk")
         context = {"request": request, "company_side": True}

@@ -172,6 +172,17 @@ def test_a_member_searches_for_their_own_companies_only(api_client, admin, compa
 
 
 @pytest.mark.django_db
+def test_a_parameter_that_cannot_be_read_is_refused_in_the_caller_s_language(api_client, admin, company, ines_profile):
+    api_client.force_authenticate(admin)
+
+    company_refused = api_client.get(CVBOOK, {"company": "first"}, HTTP_ACCEPT_LANGUAGE="fr")
+    page_refused = api_client.get(CVBOOK, {"page": "0"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert company_refused.json()["errors"] == {"company": ["Un nombre entier est requis."]}
+    assert page_refused.json()["errors"] == {"page": ["Un numéro de page à partir de 1 est requis."]}
+
+
+@pytest.mark.django_db
 def test_hidden_and_draft_profiles_are_unknown_by_their_id(api_client, admin, book):
     api_client.force_authenticate(admin)
 

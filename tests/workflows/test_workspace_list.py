@@ -228,6 +228,18 @@ def test_a_filter_that_cannot_be_read_is_a_400_of_the_api(api_client, company, a
     assert set(response.json()["errors"]) & ({*params} | {"date_to"})
 
 
+def test_the_api_s_filter_errors_are_written_in_the_caller_s_language(api_client, company, admin, listed):
+    api_client.force_authenticate(admin)
+
+    unknown = api_client.get(api_url(company), {"country": "ZZ"}, HTTP_ACCEPT_LANGUAGE="fr")
+    reversed_dates = api_client.get(
+        api_url(company), {"date_from": "2026-10-25", "date_to": "2026-10-01"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert unknown.json()["errors"] == {"country": ["Pays inconnu."]}
+    assert reversed_dates.json()["errors"] == {"date_to": ["Cette date ne peut pas précéder date_from."]}
+
+
 # The spontaneous applications are a tab of the workspace
 
 
